@@ -1,0 +1,226 @@
+//===- LcpOps.cpp - Verifiers and folders of lcp ops ----------------------===//
+
+#include "dialect/LcpOps.h"
+#include "dialect/ShapeInference.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace lcp;
+
+#include "dialect/LcpInterfaces.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "dialect/LcpOps.cpp.inc"
+
+namespace {
+
+std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(shape, os, "x");
+  return s;
+}
+
+ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<ShapedType>(value.getType()).getShape();
+}
+
+std::optional<ArrayRef<int64_t>> shapeOf(std::optional<Value> value) {
+  if (!value || !*value)
+    return std::nullopt;
+  return shapeOf(*value);
+}
+
+/// Checks the result's shape against the shape the op's rule computes.
+LogicalResult verifyResultShape(Operation *op,
+                                FailureOr<shape::Shape> expected) {
+  if (failed(expected))
+    return failure();
+  ArrayRef<int64_t> actual = shapeOf(op->getResult(0));
+  if (ArrayRef<int64_t>(*expected) == actual)
+    return success();
+  return op->emitOpError() << "result shape " << shapeStr(actual)
+                           << " does not match the expected "
+                           << shapeStr(*expected);
+}
+
+/// Branches and the merge: the body's arguments are the unit's inputs and
+/// its terminator yields the unit's results.
+LogicalResult verifyUnit(Operation *op, StringRef id, ValueRange inputs,
+                         Region &body) {
+  if (id.empty())
+    return op->emitOpError() << "needs a non-empty 'id'";
+  Block &block = body.front();
+  if (block.getNumArguments() != inputs.size())
+    return op->emitOpError() << "body has " << block.getNumArguments()
+                             << " arguments, but the op has " << inputs.size()
+                             << " inputs";
+  for (auto [i, input, arg] : llvm::enumerate(inputs, block.getArguments()))
+    if (input.getType() != arg.getType())
+      return op->emitOpError()
+             << "body argument " << i << " has type " << arg.getType()
+             << ", but input " << i << " has type " << input.getType();
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield)
+    return op->emitOpError() << "body must end in 'lcp.yield'";
+  if (yield.getValues().getTypes() != op->getResultTypes())
+    return op->emitOpError()
+           << "yields (" << yield.getValues().getTypes()
+           << ") but its results are (" << op->getResultTypes() << ")";
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Structure ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult BranchOp::verify() {
+  return verifyUnit(*this, getId(), getInputs(), getBody());
+}
+
+LogicalResult MergeOp::verify() {
+  return verifyUnit(*this, getId(), getInputs(), getBody());
+}
+
+//===----------------------------------------------------------------------===//
+// Compute ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  Attribute value = getValue();
+  if (!isa<DenseElementsAttr, DenseResourceElementsAttr>(value))
+    return emitOpError() << "value must be a dense or dense_resource "
+                            "elements attribute";
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    // A blob that is present must hold exactly the elements of the type;
+    // an elided one (printed as "__elided__") has no data to check.
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (blob) {
+      auto type = cast<ShapedType>(resource.getType());
+      size_t expected = type.getNumElements() *
+                        (type.getElementTypeBitWidth() / 8);
+      if (blob->getData().size() != expected)
+        return emitOpError() << "resource blob holds "
+                             << blob->getData().size() << " bytes, type "
+                             << type << " needs " << expected;
+    }
+  }
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+LogicalResult Conv2DOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferConv2D(shapeOf(getInput()), shapeOf(getWeight()),
+                                shapeOf(getBias()), getStrides(), getPads(),
+                                getDilations(), getGroups(),
+                                [&] { return emitOpError(); }));
+}
+
+LogicalResult DenseOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferDense(shapeOf(getInput()), shapeOf(getWeight()),
+                               shapeOf(getBias()),
+                               [&] { return emitOpError(); }));
+}
+
+LogicalResult MatMulOp::verify() {
+  return verifyResultShape(*this,
+                           shape::inferMatMul(shapeOf(getLhs()),
+                                              shapeOf(getRhs()),
+                                              [&] { return emitOpError(); }));
+}
+
+LogicalResult TransposeOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferTranspose(shapeOf(getInput()), getPerm(),
+                                   [&] { return emitOpError(); }));
+}
+
+LogicalResult AddOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferBroadcast(shapeOf(getLhs()), shapeOf(getRhs()),
+                                   [&] { return emitOpError(); }));
+}
+
+LogicalResult MulOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferBroadcast(shapeOf(getLhs()), shapeOf(getRhs()),
+                                   [&] { return emitOpError(); }));
+}
+
+LogicalResult ReluOp::verify() {
+  return verifyResultShape(*this, shape::Shape(shapeOf(getInput())));
+}
+
+LogicalResult ClipOp::verify() {
+  if (getMin() && getMax() &&
+      getMin()->convertToFloat() > getMax()->convertToFloat())
+    return emitOpError() << "'min' (" << getMin()->convertToFloat()
+                         << ") is greater than 'max' ("
+                         << getMax()->convertToFloat() << ")";
+  return verifyResultShape(*this, shape::Shape(shapeOf(getInput())));
+}
+
+LogicalResult MaxPool2DOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferPool2D(shapeOf(getInput()), getKernel(),
+                                getStrides(), getPads(), getDilations(),
+                                getCeilMode(), [&] { return emitOpError(); }));
+}
+
+LogicalResult AvgPool2DOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferPool2D(shapeOf(getInput()), getKernel(),
+                                getStrides(), getPads(), {1, 1},
+                                getCeilMode(), [&] { return emitOpError(); }));
+}
+
+LogicalResult GlobalAvgPoolOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  return verifyResultShape(*this, shape::Shape{in[0], in[1], 1, 1});
+}
+
+LogicalResult BatchNormOp::verify() {
+  if (getEpsilon().convertToFloat() < 0)
+    return emitOpError() << "'epsilon' must not be negative";
+  ArrayRef<int64_t> params[] = {shapeOf(getScale()), shapeOf(getBias()),
+                                shapeOf(getMean()), shapeOf(getVariance())};
+  return verifyResultShape(
+      *this, shape::inferBatchNorm(shapeOf(getInput()), params,
+                                   [&] { return emitOpError(); }));
+}
+
+LogicalResult LRNOp::verify() {
+  if (getSize() <= 0)
+    return emitOpError() << "'size' must be positive, got " << getSize();
+  return verifyResultShape(*this, shape::Shape(shapeOf(getInput())));
+}
+
+LogicalResult ConcatOp::verify() {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value input : getInputs())
+    shapes.push_back(shapeOf(input));
+  return verifyResultShape(
+      *this,
+      shape::inferConcat(shapes, getAxis(), [&] { return emitOpError(); }));
+}
+
+LogicalResult ReshapeOp::verify() {
+  return shape::checkReshape(shapeOf(getInput()), shapeOf(getOutput()),
+                             [&] { return emitOpError(); });
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (failed(shape::checkAxis(getAxis(), shapeOf(getInput()).size(),
+                              [&] { return emitOpError(); })))
+    return failure();
+  return verifyResultShape(*this, shape::Shape(shapeOf(getInput())));
+}

@@ -1,0 +1,483 @@
+//===- ReferenceOps.cpp - Reference semantics of lcp compute ops ----------===//
+//
+// Straightforward loops that define what each op computes on host tensors.
+// They favour clarity over speed: they are the oracle every backend is
+// checked against.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialect/LcpOps.h"
+#include "dialect/ShapeInference.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace mlir;
+using namespace lcp;
+
+namespace {
+
+std::vector<int64_t> resultShape(Operation *op, unsigned index = 0) {
+  ArrayRef<int64_t> shape =
+      cast<ShapedType>(op->getResult(index).getType()).getShape();
+  return std::vector<int64_t>(shape.begin(), shape.end());
+}
+
+/// The f32 operands this file knows how to evaluate; integer modes are
+/// added with quantization.
+LogicalResult requireFloat(Operation *op, ArrayRef<const HostTensor *> ins) {
+  for (const HostTensor *t : ins)
+    if (!t->isFloat())
+      return op->emitOpError()
+             << "reference evaluation of " << toString(t->type)
+             << " operands is not supported";
+  return success();
+}
+
+/// Strides of `shape` aligned to the trailing dimensions of `rank`, with 0
+/// for broadcast (size-1 or missing) dimensions.
+std::vector<int64_t> broadcastStrides(const std::vector<int64_t> &shape,
+                                      size_t rank) {
+  std::vector<int64_t> strides(rank, 0);
+  int64_t stride = 1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    size_t dim = shape.size() - 1 - i;
+    size_t out = rank - 1 - i;
+    strides[out] = shape[dim] == 1 ? 0 : stride;
+    stride *= shape[dim];
+  }
+  return strides;
+}
+
+/// Calls `fn(outIndex, lhsOffset, rhsOffset)` for every element of the
+/// broadcast result shape `out`.
+template <typename Fn>
+void forEachBroadcast(const std::vector<int64_t> &out,
+                      const std::vector<int64_t> &lhs,
+                      const std::vector<int64_t> &rhs, Fn fn) {
+  size_t rank = out.size();
+  std::vector<int64_t> ls = broadcastStrides(lhs, rank);
+  std::vector<int64_t> rs = broadcastStrides(rhs, rank);
+  std::vector<int64_t> index(rank, 0);
+  int64_t total = 1;
+  for (int64_t d : out)
+    total *= d;
+  int64_t lo = 0, ro = 0;
+  for (int64_t i = 0; i < total; ++i) {
+    fn(i, lo, ro);
+    // Odometer increment, keeping the operand offsets in step.
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < out[d]) {
+        lo += ls[d];
+        ro += rs[d];
+        break;
+      }
+      lo -= ls[d] * (out[d] - 1);
+      ro -= rs[d] * (out[d] - 1);
+      index[d] = 0;
+    }
+  }
+}
+
+template <typename Fn>
+LogicalResult evaluateBinary(Operation *op, ArrayRef<const HostTensor *> ins,
+                             SmallVectorImpl<HostTensor> &results, Fn fn) {
+  if (failed(requireFloat(op, ins)))
+    return failure();
+  HostTensor out(resultShape(op));
+  const float *a = ins[0]->f32.data();
+  const float *b = ins[1]->f32.data();
+  forEachBroadcast(out.shape, ins[0]->shape, ins[1]->shape,
+                   [&](int64_t i, int64_t l, int64_t r) {
+                     out.f32[i] = fn(a[l], b[r]);
+                   });
+  results.push_back(std::move(out));
+  return success();
+}
+
+template <typename Fn>
+LogicalResult evaluateUnary(Operation *op, ArrayRef<const HostTensor *> ins,
+                            SmallVectorImpl<HostTensor> &results, Fn fn) {
+  if (failed(requireFloat(op, ins)))
+    return failure();
+  HostTensor out(resultShape(op));
+  for (size_t i = 0; i < out.f32.size(); ++i)
+    out.f32[i] = fn(ins[0]->f32[i]);
+  results.push_back(std::move(out));
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::evaluate(ArrayRef<const HostTensor *>,
+                                   SmallVectorImpl<HostTensor> &results) {
+  HostTensor out(resultShape(*this));
+  if (auto dense = dyn_cast<DenseElementsAttr>(getValue())) {
+    auto values = dense.getValues<float>();
+    std::copy(values.begin(), values.end(), out.f32.begin());
+  } else {
+    auto resource = cast<DenseResourceElementsAttr>(getValue());
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return emitOpError() << "the data of resource '"
+                           << resource.getRawHandle().getKey()
+                           << "' is missing (was the IR printed with elided "
+                              "resources?)";
+    ArrayRef<char> data = blob->getData();
+    if (data.size() != out.f32.size() * sizeof(float))
+      return emitOpError() << "resource blob has the wrong size";
+    std::memcpy(out.f32.data(), data.data(), data.size());
+  }
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult Conv2DOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                 SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  const HostTensor &x = *ins[0], &w = *ins[1];
+  const HostTensor *bias = getBias() ? ins[2] : nullptr;
+  HostTensor out(resultShape(*this));
+  int64_t n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3];
+  int64_t o = w.shape[0], cg = w.shape[1], kh = w.shape[2], kw = w.shape[3];
+  int64_t oh = out.shape[2], ow = out.shape[3];
+  int64_t groups = getGroups(), og = o / groups;
+  int64_t sh = getStrides()[0], sw = getStrides()[1];
+  int64_t pt = getPads()[0], pl = getPads()[1];
+  int64_t dh = getDilations()[0], dw = getDilations()[1];
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oc = 0; oc < o; ++oc) {
+      int64_t g = oc / og;
+      float *dst = &out.f32[((b * o + oc) * oh) * ow];
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t xo = 0; xo < ow; ++xo) {
+          float acc = bias ? bias->f32[oc] : 0.0f;
+          for (int64_t ic = 0; ic < cg; ++ic) {
+            const float *src = &x.f32[((b * c + g * cg + ic) * h) * wd];
+            const float *wk = &w.f32[((oc * cg + ic) * kh) * kw];
+            for (int64_t i = 0; i < kh; ++i) {
+              int64_t iy = y * sh + i * dh - pt;
+              if (iy < 0 || iy >= h)
+                continue;
+              for (int64_t j = 0; j < kw; ++j) {
+                int64_t ix = xo * sw + j * dw - pl;
+                if (ix < 0 || ix >= wd)
+                  continue;
+                acc += src[iy * wd + ix] * wk[i * kw + j];
+              }
+            }
+          }
+          dst[y * ow + xo] = acc;
+        }
+    }
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult DenseOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  const HostTensor &x = *ins[0], &w = *ins[1];
+  const HostTensor *bias = getBias() ? ins[2] : nullptr;
+  HostTensor out(resultShape(*this));
+  int64_t m = x.shape[0], k = x.shape[1], n = w.shape[0];
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      float acc = bias ? bias->f32[j] : 0.0f;
+      for (int64_t l = 0; l < k; ++l)
+        acc += x.f32[i * k + l] * w.f32[j * k + l];
+      out.f32[i * n + j] = acc;
+    }
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult MatMulOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                 SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  const HostTensor &a = *ins[0], &b = *ins[1];
+  HostTensor out(resultShape(*this));
+  int64_t m = a.shape[a.rank() - 2], k = a.shape[a.rank() - 1];
+  int64_t n = b.shape[b.rank() - 1];
+  // Broadcast over the batch dimensions, one matrix at a time.
+  std::vector<int64_t> batch(out.shape.begin(), out.shape.end() - 2);
+  std::vector<int64_t> aBatch(a.shape.begin(), a.shape.end() - 2);
+  std::vector<int64_t> bBatch(b.shape.begin(), b.shape.end() - 2);
+  forEachBroadcast(batch, aBatch, bBatch, [&](int64_t i, int64_t ai,
+                                              int64_t bi) {
+    const float *pa = &a.f32[ai * m * k];
+    const float *pb = &b.f32[bi * k * n];
+    float *po = &out.f32[i * m * n];
+    for (int64_t r = 0; r < m; ++r)
+      for (int64_t col = 0; col < n; ++col) {
+        float acc = 0.0f;
+        for (int64_t l = 0; l < k; ++l)
+          acc += pa[r * k + l] * pb[l * n + col];
+        po[r * n + col] = acc;
+      }
+  });
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult TransposeOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                    SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  const HostTensor &x = *ins[0];
+  HostTensor out(resultShape(*this));
+  std::vector<int64_t> inStrides = x.strides();
+  ArrayRef<int64_t> perm = getPerm();
+  size_t rank = out.shape.size();
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t i = 0; i < out.numElements(); ++i) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < rank; ++d)
+      offset += index[d] * inStrides[perm[d]];
+    out.f32[i] = x.f32[offset];
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < out.shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult AddOp::evaluate(ArrayRef<const HostTensor *> ins,
+                              SmallVectorImpl<HostTensor> &results) {
+  return evaluateBinary(*this, ins, results,
+                        [](float a, float b) { return a + b; });
+}
+
+LogicalResult MulOp::evaluate(ArrayRef<const HostTensor *> ins,
+                              SmallVectorImpl<HostTensor> &results) {
+  return evaluateBinary(*this, ins, results,
+                        [](float a, float b) { return a * b; });
+}
+
+LogicalResult ReluOp::evaluate(ArrayRef<const HostTensor *> ins,
+                               SmallVectorImpl<HostTensor> &results) {
+  return evaluateUnary(*this, ins, results,
+                       [](float v) { return v > 0.0f ? v : 0.0f; });
+}
+
+LogicalResult ClipOp::evaluate(ArrayRef<const HostTensor *> ins,
+                               SmallVectorImpl<HostTensor> &results) {
+  float lo = getMin() ? getMin()->convertToFloat()
+                      : -std::numeric_limits<float>::infinity();
+  float hi = getMax() ? getMax()->convertToFloat()
+                      : std::numeric_limits<float>::infinity();
+  return evaluateUnary(*this, ins, results, [&](float v) {
+    if (std::isnan(v))
+      return v;
+    return std::min(std::max(v, lo), hi);
+  });
+}
+
+namespace {
+
+/// Shared loop of max and average pooling: calls `reduce(window values)` for
+/// each output element with the in-bounds values of its window and the count
+/// of positions that lie inside the explicit padding.
+template <typename Reduce>
+void pool2D(const HostTensor &x, HostTensor &out, ArrayRef<int64_t> kernel,
+            ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+            ArrayRef<int64_t> dilations, Reduce reduce) {
+  int64_t planes = x.shape[0] * x.shape[1];
+  int64_t h = x.shape[2], w = x.shape[3];
+  int64_t oh = out.shape[2], ow = out.shape[3];
+  std::vector<float> window;
+  for (int64_t p = 0; p < planes; ++p) {
+    const float *src = &x.f32[p * h * w];
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t xo = 0; xo < ow; ++xo) {
+        window.clear();
+        int64_t padded = 0;
+        for (int64_t i = 0; i < kernel[0]; ++i) {
+          int64_t iy = y * strides[0] + i * dilations[0] - pads[0];
+          bool rowInPads = iy >= -pads[0] && iy < h + pads[2];
+          for (int64_t j = 0; j < kernel[1]; ++j) {
+            int64_t ix = xo * strides[1] + j * dilations[1] - pads[1];
+            if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+              window.push_back(src[iy * w + ix]);
+            else if (rowInPads && ix >= -pads[1] && ix < w + pads[3])
+              ++padded;
+          }
+        }
+        out.f32[(p * oh + y) * ow + xo] = reduce(window, padded);
+      }
+  }
+}
+
+} // namespace
+
+LogicalResult MaxPool2DOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                    SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  HostTensor out(resultShape(*this));
+  pool2D(*ins[0], out, getKernel(), getStrides(), getPads(), getDilations(),
+         [](const std::vector<float> &window, int64_t) {
+           float best = -std::numeric_limits<float>::infinity();
+           for (float v : window)
+             if (v > best || std::isnan(v))
+               best = v;
+           return best;
+         });
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult AvgPool2DOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                    SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  HostTensor out(resultShape(*this));
+  bool includePad = getCountIncludePad();
+  pool2D(*ins[0], out, getKernel(), getStrides(), getPads(), {1, 1},
+         [&](const std::vector<float> &window, int64_t padded) {
+           float sum = 0.0f;
+           for (float v : window)
+             sum += v;
+           int64_t count =
+               static_cast<int64_t>(window.size()) + (includePad ? padded : 0);
+           return count ? sum / static_cast<float>(count) : 0.0f;
+         });
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult GlobalAvgPoolOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                        SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  const HostTensor &x = *ins[0];
+  HostTensor out(resultShape(*this));
+  int64_t plane = x.shape[2] * x.shape[3];
+  for (int64_t p = 0; p < out.numElements(); ++p) {
+    float sum = 0.0f;
+    for (int64_t i = 0; i < plane; ++i)
+      sum += x.f32[p * plane + i];
+    out.f32[p] = sum / static_cast<float>(plane);
+  }
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult BatchNormOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                    SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  const HostTensor &x = *ins[0];
+  HostTensor out(resultShape(*this));
+  int64_t channels = x.shape[1];
+  int64_t inner = x.numElements() / (x.shape[0] * channels);
+  float epsilon = getEpsilon().convertToFloat();
+  for (int64_t i = 0; i < x.numElements(); ++i) {
+    int64_t c = (i / inner) % channels;
+    float scale = ins[1]->f32[c], bias = ins[2]->f32[c];
+    float mean = ins[3]->f32[c], var = ins[4]->f32[c];
+    out.f32[i] = scale * (x.f32[i] - mean) / std::sqrt(var + epsilon) + bias;
+  }
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult LRNOp::evaluate(ArrayRef<const HostTensor *> ins,
+                              SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  const HostTensor &x = *ins[0];
+  HostTensor out(resultShape(*this));
+  int64_t n = x.shape[0], c = x.shape[1], plane = x.shape[2] * x.shape[3];
+  int64_t size = getSize();
+  float alpha = getAlpha().convertToFloat(), beta = getBeta().convertToFloat();
+  float bias = getBias().convertToFloat();
+  int64_t before = (size - 1) / 2, after = size - 1 - before;
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t p = 0; p < plane; ++p) {
+        float sum = 0.0f;
+        for (int64_t k = std::max<int64_t>(0, ch - before);
+             k <= std::min(c - 1, ch + after); ++k) {
+          float v = x.f32[(b * c + k) * plane + p];
+          sum += v * v;
+        }
+        int64_t i = (b * c + ch) * plane + p;
+        out.f32[i] = x.f32[i] / std::pow(bias + alpha / size * sum, beta);
+      }
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult ConcatOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                 SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  HostTensor out(resultShape(*this));
+  int64_t axis = getAxis();
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= out.shape[d];
+  int64_t outRow = out.numElements() / outer;
+  int64_t offset = 0;
+  for (const HostTensor *in : ins) {
+    int64_t row = in->numElements() / outer;
+    for (int64_t o = 0; o < outer; ++o)
+      std::copy_n(&in->f32[o * row], row, &out.f32[o * outRow + offset]);
+    offset += row;
+  }
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult ReshapeOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                  SmallVectorImpl<HostTensor> &results) {
+  HostTensor out = *ins[0];
+  out.shape = resultShape(*this);
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult SoftmaxOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                  SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  const HostTensor &x = *ins[0];
+  HostTensor out(resultShape(*this));
+  int64_t axis = getAxis();
+  int64_t len = x.shape[axis];
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; d < x.rank(); ++d)
+    inner *= x.shape[d];
+  int64_t outer = x.numElements() / (len * inner);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      int64_t base = o * len * inner + i;
+      float maxValue = -std::numeric_limits<float>::infinity();
+      for (int64_t k = 0; k < len; ++k)
+        maxValue = std::max(maxValue, x.f32[base + k * inner]);
+      float sum = 0.0f;
+      for (int64_t k = 0; k < len; ++k) {
+        float e = std::exp(x.f32[base + k * inner] - maxValue);
+        out.f32[base + k * inner] = e;
+        sum += e;
+      }
+      for (int64_t k = 0; k < len; ++k)
+        out.f32[base + k * inner] /= sum;
+    }
+  results.push_back(std::move(out));
+  return success();
+}

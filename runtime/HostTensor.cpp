@@ -1,0 +1,63 @@
+//===- HostTensor.cpp - Dense tensors in host memory ----------------------===//
+
+#include "runtime/HostTensor.h"
+
+namespace lcp {
+
+const char *toString(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+    return "f32";
+  case ElementType::I8:
+    return "i8";
+  case ElementType::I16:
+    return "i16";
+  case ElementType::I32:
+    return "i32";
+  case ElementType::I64:
+    return "i64";
+  }
+  return "?";
+}
+
+HostTensor::HostTensor(std::vector<int64_t> s) : shape(std::move(s)) {
+  f32.assign(static_cast<size_t>(numElements()), 0.0f);
+}
+
+int64_t HostTensor::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::vector<int64_t> HostTensor::strides() const {
+  std::vector<int64_t> result(shape.size(), 1);
+  for (int64_t i = rank() - 2; i >= 0; --i)
+    result[i] = result[i + 1] * shape[i + 1];
+  return result;
+}
+
+int64_t checkedNumElements(const std::vector<int64_t> &shape, int64_t limit) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      return -1;
+    if (d != 0 && n > limit / d)
+      return -1;
+    n *= d;
+  }
+  return n;
+}
+
+std::string shapeToString(const std::vector<int64_t> &shape) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += 'x';
+    s += std::to_string(shape[i]);
+  }
+  return s;
+}
+
+} // namespace lcp

@@ -1,0 +1,53 @@
+//===- HostTensor.h - Dense tensors in host memory --------------*- C++ -*-===//
+//
+// The value type of lcp's reference evaluator and runtime: a static shape and
+// a dense row-major buffer. Dependency-free so that the runtime (which builds
+// without MLIR, also for devices) and the compiler share one definition.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LCP_RUNTIME_HOSTTENSOR_H
+#define LCP_RUNTIME_HOSTTENSOR_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lcp {
+
+/// Element types a host tensor can hold. Floats live in `f32`; every integer
+/// type lives widened in `ints`, so integer arithmetic can be specified once
+/// (docs/INTEGER.md) independently of the storage width.
+enum class ElementType { F32, I8, I16, I32, I64 };
+
+const char *toString(ElementType type);
+
+struct HostTensor {
+  std::vector<int64_t> shape;
+  ElementType type = ElementType::F32;
+  std::vector<float> f32;
+  std::vector<int64_t> ints;
+
+  HostTensor() = default;
+  /// A zero-filled f32 tensor of the given shape.
+  explicit HostTensor(std::vector<int64_t> shape);
+
+  int64_t rank() const { return static_cast<int64_t>(shape.size()); }
+  int64_t numElements() const;
+  bool isFloat() const { return type == ElementType::F32; }
+
+  /// Row-major strides of `shape`, in elements.
+  std::vector<int64_t> strides() const;
+};
+
+/// Product of `shape`, or -1 when a dimension is negative or the product
+/// exceeds `limit`. Used to validate sizes before anything is allocated.
+int64_t checkedNumElements(const std::vector<int64_t> &shape,
+                           int64_t limit = INT64_MAX);
+
+/// "1x3x28x28", the form MLIR uses in tensor types.
+std::string shapeToString(const std::vector<int64_t> &shape);
+
+} // namespace lcp
+
+#endif // LCP_RUNTIME_HOSTTENSOR_H

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building lcp and running its tests needs.
+# Idempotent: packages already present are left as they are.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ clang-format
+  llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
+  protobuf-compiler libprotobuf-dev libonnx-dev libonnx-testdata
+  libgtest-dev python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
