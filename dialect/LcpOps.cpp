@@ -29,10 +29,11 @@ ArrayRef<int64_t> shapeOf(Value value) {
   return cast<ShapedType>(value.getType()).getShape();
 }
 
-std::optional<ArrayRef<int64_t>> shapeOf(std::optional<Value> value) {
-  if (!value || !*value)
+/// The shape of an optional operand, if present.
+std::optional<ArrayRef<int64_t>> optionalShapeOf(Value value) {
+  if (!value)
     return std::nullopt;
-  return shapeOf(*value);
+  return shapeOf(value);
 }
 
 /// Checks the result's shape against the shape the op's rule computes.
@@ -119,7 +120,7 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 LogicalResult Conv2DOp::verify() {
   return verifyResultShape(
       *this, shape::inferConv2D(shapeOf(getInput()), shapeOf(getWeight()),
-                                shapeOf(getBias()), getStrides(), getPads(),
+                                optionalShapeOf(getBias()), getStrides(), getPads(),
                                 getDilations(), getGroups(),
                                 [&] { return emitOpError(); }));
 }
@@ -127,7 +128,7 @@ LogicalResult Conv2DOp::verify() {
 LogicalResult DenseOp::verify() {
   return verifyResultShape(
       *this, shape::inferDense(shapeOf(getInput()), shapeOf(getWeight()),
-                               shapeOf(getBias()),
+                               optionalShapeOf(getBias()),
                                [&] { return emitOpError(); }));
 }
 

@@ -1,0 +1,32 @@
+//===- ModelLoader.h - Loading models in any input format -------*- C++ -*-===//
+
+#ifndef LCP_IMPORT_MODELLOADER_H
+#define LCP_IMPORT_MODELLOADER_H
+
+#include "import/OnnxImporter.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+namespace lcp {
+
+/// Prints diagnostics to stderr as "file: error: message" (with line and
+/// column where the location has them). ONNX locations have no line, so
+/// their messages name the node instead.
+class DiagnosticPrinter {
+public:
+  explicit DiagnosticPrinter(mlir::MLIRContext *context);
+
+private:
+  mlir::ScopedDiagnosticHandler handler;
+};
+
+/// Loads a model from `path`: an ONNX model (imported), MLIR text or MLIR
+/// bytecode, told apart by extension or content. Errors are printed to
+/// stderr; returns null on failure.
+mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
+                                            mlir::MLIRContext *context,
+                                            const OnnxImportOptions &options);
+
+} // namespace lcp
+
+#endif // LCP_IMPORT_MODELLOADER_H

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds lcp and runs the whole test suite:
+# lit (IR, import, passes, tools) and ctest (unit and conformance tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+status=0
+python3 /usr/lib/llvm-19/build/utils/lit/lit.py -sv build/test || status=1
+ctest --test-dir build --output-on-failure || status=1
+exit $status

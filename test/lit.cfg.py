@@ -1,0 +1,31 @@
+# -*- Python -*-
+# lit configuration of lcp's regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "lcp"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".textproto", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
+                   "Inputs", "models", "unit", "conformance"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.lcp_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.lcp_tools_dir, append_path=True)
+
+# Encodes a textproto ONNX model (the readable form of small fixtures).
+config.substitutions.append(
+    ("%onnx-encode",
+     "protoc --encode=onnx.ModelProto -I {0} {0}/onnx.proto".format(
+         config.onnx_proto_dir)))
+config.substitutions.append(("%models", os.path.join(
+    config.test_source_root, "models")))
+config.substitutions.append(("%python", config.python_executable))
+
+llvm_config.add_tool_substitutions(
+    ["lcp-opt", "lcp-run"], [config.lcp_tools_dir])
