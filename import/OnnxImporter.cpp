@@ -596,7 +596,23 @@ GraphImporter::importInputs(const onnx::GraphProto &graph,
       return error() << "graph input '" << name
                      << "' has no shape; lcp needs static input shapes";
     SmallVector<int64_t> shape;
+    auto given = options.inputShapes.find(name);
+    if (given != options.inputShapes.end()) {
+      const auto &dims = tensorType.shape().dim();
+      bool agrees = given->second.size() == static_cast<size_t>(dims.size());
+      for (int i = 0; agrees && i < dims.size(); ++i)
+        agrees = given->second[i] >= 0 &&
+                 (!dims[i].has_dim_value() || dims[i].dim_value() <= 0 ||
+                  dims[i].dim_value() == given->second[i]);
+      if (!agrees)
+        return error() << "graph input '" << name << "': the given shape "
+                       << shapeStr(given->second)
+                       << " does not agree with the model's";
+      shape.assign(given->second.begin(), given->second.end());
+    }
     for (auto [i, dim] : llvm::enumerate(tensorType.shape().dim())) {
+      if (given != options.inputShapes.end())
+        break;
       if (dim.has_dim_value() && dim.dim_value() > 0) {
         shape.push_back(dim.dim_value());
         continue;

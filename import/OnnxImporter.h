@@ -31,6 +31,10 @@ struct OnnxImportOptions {
   /// Value bound to a dynamic (symbolic or unknown) first dimension of a
   /// graph input.
   int64_t batchSize = 1;
+  /// Shapes for graph inputs, by name, for models whose inputs have
+  /// dynamic dimensions beyond the batch. Must agree with every static
+  /// dimension the model declares.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
   /// Graph inputs to replace by constants, by name. The ONNX conformance
   /// tests pass weights, shapes and bounds as graph inputs.
   std::map<std::string, HostTensor> boundInputs;

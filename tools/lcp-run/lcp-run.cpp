@@ -11,6 +11,7 @@
 #include "dialect/LcpDialect.h"
 #include "dialect/ReferenceEvaluator.h"
 #include "import/ModelLoader.h"
+#include "runtime/Compare.h"
 #include "runtime/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -35,6 +36,11 @@ static cl::list<std::string> outputPaths(
     "output",
     cl::desc("Where to write an output (.npy), one per model output in "
              "order; without any, outputs are printed"),
+    cl::value_desc("file.npy"));
+static cl::list<std::string> expectPaths(
+    "expect",
+    cl::desc("Compare each output with a .npy file (|a - b| <= 1e-4 + "
+             "1e-4 * |b|) and fail if any differs"),
     cl::value_desc("file.npy"));
 static cl::opt<int64_t> batchSize(
     "onnx-batch",
@@ -146,6 +152,12 @@ int main(int argc, char **argv) {
                  << " --input given\n";
     return 1;
   }
+  if (!expectPaths.empty() && expectPaths.size() != numOutputs) {
+    llvm::errs() << modelPath << ": error: the model has " << numOutputs
+                 << " output(s), " << expectPaths.size()
+                 << " --expect given\n";
+    return 1;
+  }
   if (!outputPaths.empty() && outputPaths.size() != numOutputs) {
     llvm::errs() << modelPath << ": error: the model has " << numOutputs
                  << " output(s), " << outputPaths.size()
@@ -197,8 +209,28 @@ int main(int argc, char **argv) {
     }
   }
 
+  bool allMatch = true;
+  for (unsigned j = 0; j < expectPaths.size(); ++j) {
+    lcp::HostTensor expected;
+    std::string error;
+    if (!lcp::readNpy(expectPaths[j], expected, error)) {
+      llvm::errs() << expectPaths[j] << ": error: " << error << "\n";
+      return 1;
+    }
+    if (!lcp::allClose(outputs[j], expected, lcp::Tolerance(), error)) {
+      llvm::errs() << expectPaths[j] << ": error: output " << j
+                   << " does not match: " << error << "\n";
+      allMatch = false;
+    } else {
+      llvm::outs() << "output " << j << " matches " << expectPaths[j] << " ("
+                   << outputs[j].numElements() << " elements)\n";
+    }
+  }
+
   for (unsigned j = 0; j < numOutputs; ++j) {
     if (outputPaths.empty()) {
+      if (!expectPaths.empty())
+        continue;
       printTensor(llvm::outs(), "output " + std::to_string(j), outputs[j]);
       continue;
     }
@@ -208,5 +240,5 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  return 0;
+  return allMatch ? 0 : 1;
 }
