@@ -22,6 +22,8 @@ std::string shapeStr(ArrayRef<int64_t> shape) {
   std::string s;
   llvm::raw_string_ostream os(s);
   llvm::interleave(shape, os, "x");
+  if (shape.empty())
+    os << "scalar";
   return s;
 }
 
@@ -65,7 +67,10 @@ LogicalResult verifyUnit(Operation *op, StringRef id, ValueRange inputs,
       return op->emitOpError()
              << "body argument " << i << " has type " << arg.getType()
              << ", but input " << i << " has type " << input.getType();
-  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  // Not getTerminator(): it asserts that the last op is a terminator, and this
+  // runs before the body's ops are verified. SingleBlock ensures the block is
+  // not empty.
+  auto yield = dyn_cast<YieldOp>(block.back());
   if (!yield)
     return op->emitOpError() << "body must end in 'lcp.yield'";
   if (yield.getValues().getTypes() != op->getResultTypes())
@@ -162,6 +167,10 @@ LogicalResult ReluOp::verify() {
 }
 
 LogicalResult ClipOp::verify() {
+  if (getMin() && getMin()->isNaN())
+    return emitOpError() << "'min' must be a number, got NaN";
+  if (getMax() && getMax()->isNaN())
+    return emitOpError() << "'max' must be a number, got NaN";
   if (getMin() && getMax() &&
       getMin()->convertToFloat() > getMax()->convertToFloat())
     return emitOpError() << "'min' (" << getMin()->convertToFloat()
@@ -190,8 +199,10 @@ LogicalResult GlobalAvgPoolOp::verify() {
 }
 
 LogicalResult BatchNormOp::verify() {
-  if (getEpsilon().convertToFloat() < 0)
-    return emitOpError() << "'epsilon' must not be negative";
+  // Written so that NaN fails too.
+  if (!(getEpsilon().convertToFloat() >= 0))
+    return emitOpError() << "'epsilon' must not be negative, got "
+                         << getEpsilon().convertToFloat();
   ArrayRef<int64_t> params[] = {shapeOf(getScale()), shapeOf(getBias()),
                                 shapeOf(getMean()), shapeOf(getVariance())};
   return verifyResultShape(

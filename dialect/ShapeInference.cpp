@@ -151,7 +151,10 @@ FailureOr<Shape> inferMatMul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
     return emitError() << "lhs has " << lhs.back() << " columns, rhs has "
                        << rhs[rhs.size() - 2] << " rows";
   FailureOr<Shape> batch =
-      inferBroadcast(lhs.drop_back(2), rhs.drop_back(2), emitError);
+      inferBroadcast(lhs.drop_back(2), rhs.drop_back(2), [&] {
+        return emitError() << "batch dimensions of " << str(lhs) << " and "
+                           << str(rhs) << ": ";
+      });
   if (failed(batch))
     return failure();
   Shape result = *batch;
