@@ -12,6 +12,7 @@
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/Dialect/Quant/QuantOpsBase.td"
 
 def Lcp_Dialect : Dialect {
   let name = "lcp";
@@ -31,17 +32,19 @@ def Lcp_Dialect : Dialect {
     that every backend is checked against.
   }];
   let usePropertiesForAttributes = 1;
+  // Integer (quantized) tensors use the upstream quant types.
+  let dependentDialects = ["::mlir::quant::QuantizationDialect"];
 }
 
 class Lcp_Op<string mnemonic, list<Trait> traits = []>
     : Op<Lcp_Dialect, mnemonic, traits>;
 
-// Tensors of the compute ops: static shapes, f32 for now (quantized element
-// types arrive with the quantization pass).
-def Lcp_Tensor : StaticShapeTensorOf<[F32]>;
+// Tensors of the compute ops: static shapes, f32 or, for integer tensors,
+// an upstream quant type (`!quant.uniform<i8:f32, ...>`).
+def Lcp_Tensor : StaticShapeTensorOf<[F32, quant_QuantizedType]>;
 class Lcp_TensorOfRank<int rank>
     : Type<And<[Lcp_Tensor.predicate, HasAnyRankOfPred<[rank]>]>,
-           "statically shaped " # rank # "-D tensor of f32",
+           "statically shaped " # rank # "-D tensor of f32 or quantized values",
            "::mlir::TensorType">;
 def Lcp_Tensor1D : Lcp_TensorOfRank<1>;
 def Lcp_Tensor2D : Lcp_TensorOfRank<2>;

@@ -201,7 +201,7 @@ LogicalResult GlobalAvgPoolOp::verify() {
 LogicalResult BatchNormOp::verify() {
   // Written so that NaN fails too.
   if (!(getEpsilon().convertToFloat() >= 0))
-    return emitOpError() << "'epsilon' must not be negative, got "
+    return emitOpError() << "'epsilon' must be a non-negative number, got "
                          << getEpsilon().convertToFloat();
   ArrayRef<int64_t> params[] = {shapeOf(getScale()), shapeOf(getBias()),
                                 shapeOf(getMean()), shapeOf(getVariance())};

@@ -64,6 +64,22 @@ LogicalResult RegionInterpreter::run(Region &region, ArrayRef<HostTensor> args,
       return success();
     }
 
+    SmallVector<Type> types(op.getOperandTypes());
+    llvm::append_range(types, op.getResultTypes());
+    for (Type type : types) {
+      auto shaped = dyn_cast<ShapedType>(type);
+      if (shaped && !shaped.getElementType().isF32())
+        return op.emitOpError()
+               << "has " << type
+               << " values; reference evaluation supports f32 tensors only "
+                  "so far";
+      if (shaped && shaped.hasStaticShape() &&
+          shaped.getNumElements() > kMaxTensorElements)
+        return op.emitOpError()
+               << "has a " << type << " value, larger than lcp's limit of "
+               << kMaxTensorElements << " elements per tensor";
+    }
+
     SmallVector<HostTensor> opResults;
     if (auto evaluable = dyn_cast<ReferenceEvaluable>(op)) {
       if (failed(evaluable.evaluate(operands, opResults)))

@@ -39,9 +39,6 @@ namespace {
 
 /// The newest default-domain opset whose operator versions lcp knows.
 constexpr int64_t kNewestOpset = 17;
-/// Largest tensor the importer accepts (elements); bounds the memory a
-/// corrupt file can ask for.
-constexpr int64_t kMaxElements = int64_t(1) << 31;
 /// Constants up to this many elements are printed inline (`dense<...>`),
 /// larger ones become `dense_resource` blobs.
 constexpr int64_t kInlineConstantLimit = 16;
@@ -112,11 +109,11 @@ bool convertTensor(const onnx::TensorProto &proto, HostTensor &tensor,
     return false;
   }
   std::vector<int64_t> shape(proto.dims().begin(), proto.dims().end());
-  int64_t count = checkedNumElements(shape, kMaxElements);
+  int64_t count = checkedNumElements(shape, kMaxTensorElements);
   if (count < 0) {
     error = "dims " + shapeToString(shape) +
             " are negative or too large (limit " +
-            std::to_string(kMaxElements) + " elements)";
+            std::to_string(kMaxTensorElements) + " elements)";
     return false;
   }
 
@@ -630,7 +627,7 @@ GraphImporter::importInputs(const onnx::GraphProto &graph,
       shape.push_back(options.batchSize);
     }
     if (checkedNumElements(std::vector<int64_t>(shape.begin(), shape.end()),
-                           kMaxElements) < 0)
+                           kMaxTensorElements) < 0)
       return error() << "graph input '" << name << "' of shape "
                      << shapeStr(shape) << " is too large";
     argTypes.push_back(RankedTensorType::get(shape, builder.getF32Type()));
@@ -787,7 +784,21 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
                              << "' is not defined";
   if (node.output_size() == 0 || node.output(0).empty())
     return nodeError(node) << "has no output";
-  return (this->*entry->convert)(node, version);
+  if (failed((this->*entry->convert)(node, version)))
+    return failure();
+  // Bound what evaluating the model can allocate.
+  for (const std::string &out : node.output()) {
+    auto it = env.find(out);
+    if (it == env.end() || it->second.kind != ImportedValue::Kind::Tensor)
+      continue;
+    auto type = cast<ShapedType>(it->second.value.getType());
+    if (type.getNumElements() > kMaxTensorElements)
+      return nodeError(node) << "result '" << out << "' of shape "
+                             << shapeStr(type.getShape()) << " has more than "
+                             << kMaxTensorElements
+                             << " elements, lcp's limit for one tensor";
+  }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

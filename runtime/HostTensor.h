@@ -40,6 +40,11 @@ struct HostTensor {
   std::vector<int64_t> strides() const;
 };
 
+/// The largest tensor lcp creates or reads, in elements (1 GiB of f32):
+/// more than any layer of the models it targets, and a bound on what a
+/// corrupt or hostile file can make it allocate.
+constexpr int64_t kMaxTensorElements = int64_t(1) << 28;
+
 /// Product of `shape`, or -1 when a dimension is negative or the product
 /// exceeds `limit`. Used to validate sizes before anything is allocated.
 int64_t checkedNumElements(const std::vector<int64_t> &shape,

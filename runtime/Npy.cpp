@@ -12,9 +12,6 @@ namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicSize = 6;
-// Larger than any array lcp exchanges; keeps a corrupt header from asking
-// for unbounded memory.
-constexpr int64_t kMaxElements = int64_t(1) << 32;
 
 /// Returns the text after `'key':` in a header dictionary, or npos.
 size_t findKey(const std::string &header, const std::string &key) {
@@ -135,7 +132,7 @@ bool parseNpy(const std::string &bytes, HostTensor &tensor,
     shape.push_back(value);
   }
 
-  int64_t count = checkedNumElements(shape, kMaxElements);
+  int64_t count = checkedNumElements(shape, kMaxTensorElements);
   if (count < 0) {
     error = "shape (" + dims + ") is too large";
     return false;

@@ -132,7 +132,7 @@ int main(int argc, char **argv) {
       "lcp-run: evaluate a model with lcp's reference evaluator\n");
 
   DialectRegistry registry;
-  registry.insert<lcp::LcpDialect, func::FuncDialect>();
+  registry.insert<lcp::LcpDialect, func::FuncDialect, quant::QuantizationDialect>();
   MLIRContext context(registry);
   lcp::OnnxImportOptions options;
   options.batchSize = batchSize;
