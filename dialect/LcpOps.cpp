@@ -103,14 +103,23 @@ LogicalResult ConstantOp::verify() {
   if (!isa<DenseElementsAttr, DenseResourceElementsAttr>(value))
     return emitOpError() << "value must be a dense or dense_resource "
                             "elements attribute";
+  // The parser turns a `dense` literal of a non-numeric element type (such as
+  // a quant type) into strings, dropping the numbers written.
+  if (isa<DenseStringElementsAttr>(value))
+    return emitOpError() << "value holds strings, not numbers (a quantized "
+                            "constant must be a dense_resource blob)";
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
     // A blob that is present must hold exactly the elements of the type;
     // an elided one (printed as "__elided__") has no data to check.
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (blob) {
       auto type = cast<ShapedType>(resource.getType());
+      // A quantized value is stored as its integer storage type.
+      Type elementType = type.getElementType();
+      if (auto quantized = dyn_cast<quant::QuantizedType>(elementType))
+        elementType = quantized.getStorageType();
       size_t expected = type.getNumElements() *
-                        (type.getElementTypeBitWidth() / 8);
+                        ((elementType.getIntOrFloatBitWidth() + 7) / 8);
       if (blob->getData().size() != expected)
         return emitOpError() << "resource blob holds "
                              << blob->getData().size() << " bytes, type "

@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ clang-format
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   protobuf-compiler libprotobuf-dev libonnx-dev libonnx-testdata
-  libgtest-dev python3
+  libgtest-dev python3 python3-numpy
 )
 
 missing=()

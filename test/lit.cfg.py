@@ -25,7 +25,10 @@ config.substitutions.append(
          config.onnx_proto_dir)))
 config.substitutions.append(("%models", os.path.join(
     config.test_source_root, "models")))
-config.substitutions.append(("%python", config.python_executable))
+# A Python with NumPy (Debian's), for oracles computed in RUN lines. Not
+# "%python": lit's default substitutions already define that as its own
+# interpreter.
+config.substitutions.append(("%numpy-python", config.python_executable))
 
 llvm_config.add_tool_substitutions(
     ["lcp-opt", "lcp-run"], [config.lcp_tools_dir])

@@ -7,7 +7,8 @@
 // biases, optional attributes (clip bounds, the unit's device), unit
 // attributes (ceil_mode, count_include_pad), default-valued attributes
 // (elided when they hold their default, printed otherwise), dense and
-// dense_resource constants, and branches and the merge with their regions.
+// dense_resource constants, quantized element types, and branches and the
+// merge with their regions.
 
 // CHECK-LABEL: func.func @constant
 func.func @constant() -> (tensor<2x3xf32>, tensor<4xf32>, tensor<2xf32>) {
@@ -262,11 +263,29 @@ func.func @empty_units() {
   return
 }
 
-// The blob of @constant's dense_resource: alignment 4, then 1.0 and 2.0.
+// Quantized tensors (upstream quant types) are accepted wherever f32 is; a
+// quantized constant is a dense_resource blob of its storage type (i8: one
+// byte per value).
+
+// CHECK-LABEL: func.func @quantized
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x3x3x!quant.uniform<i8:f32, 5.000000e-01>>)
+func.func @quantized(%x: tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5>>) {
+  // CHECK-NEXT: %[[Q:.*]] = lcp.constant dense_resource<qweight> : tensor<2x!quant.uniform<i8:f32, 2.500000e-01:-1>>
+  %q = lcp.constant dense_resource<qweight> : tensor<2x!quant.uniform<i8:f32, 0.25:-1>>
+  // CHECK-NEXT: lcp.relu %[[X]] : (tensor<1x2x3x3x!quant.uniform<i8:f32, 5.000000e-01>>) -> tensor<1x2x3x3x!quant.uniform<i8:f32, 5.000000e-01>>
+  %0 = lcp.relu %x : (tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5>>
+  // CHECK-NEXT: lcp.max_pool2d %[[X]] {kernel = array<i64: 2, 2>} : (tensor<1x2x3x3x!quant.uniform<i8:f32, 5.000000e-01>>) -> tensor<1x2x2x2x!quant.uniform<i8:f32, 5.000000e-01>>
+  %1 = lcp.max_pool2d %x {kernel = array<i64: 2, 2>} : (tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// The blobs of the dense_resource constants: alignment 4, then 1.0 and 2.0
+// (f32); alignment 4, then 1 and -3 (i8).
 // CHECK:      {-#
 // CHECK-NEXT:   dialect_resources: {
 // CHECK-NEXT:     builtin: {
-// CHECK-NEXT:       weight: "0x040000000000803F00000040"
+// CHECK-NEXT:       weight: "0x040000000000803F00000040",
+// CHECK-NEXT:       qweight: "0x0400000001FD"
 // CHECK-NEXT:     }
 // CHECK-NEXT:   }
 // CHECK-NEXT: #-}
@@ -274,7 +293,8 @@ func.func @empty_units() {
 {-#
   dialect_resources: {
     builtin: {
-      weight: "0x040000000000803F00000040"
+      weight: "0x040000000000803F00000040",
+      qweight: "0x0400000001FD"
     }
   }
 #-}

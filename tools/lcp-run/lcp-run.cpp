@@ -26,26 +26,27 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory runCategory("lcp-run options");
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model .onnx|.mlir|.mlirbc>"));
+                                      cl::desc("<model .onnx|.mlir|.mlirbc>"), cl::cat(runCategory));
 static cl::list<std::string>
     inputPaths("input", cl::desc("An input as a .npy file, one per model input "
                                  "in order"),
-               cl::value_desc("file.npy"));
+               cl::value_desc("file.npy"), cl::cat(runCategory));
 static cl::list<std::string> outputPaths(
     "output",
     cl::desc("Where to write an output (.npy), one per model output in "
              "order; without any, outputs are printed"),
-    cl::value_desc("file.npy"));
+    cl::value_desc("file.npy"), cl::cat(runCategory));
 static cl::list<std::string> expectPaths(
     "expect",
     cl::desc("Compare each output with a .npy file (|a - b| <= 1e-4 + "
              "1e-4 * |b|) and fail if any differs"),
-    cl::value_desc("file.npy"));
+    cl::value_desc("file.npy"), cl::cat(runCategory));
 static cl::opt<int64_t> batchSize(
     "onnx-batch",
     cl::desc("Value bound to a dynamic batch dimension of an ONNX model"),
-    cl::init(1));
+    cl::init(1), cl::cat(runCategory));
 
 namespace {
 
@@ -127,6 +128,7 @@ void printTensor(llvm::raw_ostream &os, StringRef name,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "lcp-run: evaluate a model with lcp's reference evaluator\n");
