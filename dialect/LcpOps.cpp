@@ -60,8 +60,8 @@ LogicalResult verifyUnit(Operation *op, StringRef id, ValueRange inputs,
   Block &block = body.front();
   if (block.getNumArguments() != inputs.size())
     return op->emitOpError() << "body has " << block.getNumArguments()
-                             << " arguments, but the op has " << inputs.size()
-                             << " inputs";
+                             << " argument(s), but the op has " << inputs.size()
+                             << " input(s)";
   for (auto [i, input, arg] : llvm::enumerate(inputs, block.getArguments()))
     if (input.getType() != arg.getType())
       return op->emitOpError()

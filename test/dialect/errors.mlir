@@ -24,7 +24,7 @@ func.func @branch_empty_id(%x: tensor<1x2xf32>) {
 // -----
 
 func.func @merge_argument_count(%x: tensor<1x2xf32>) {
-  // expected-error @+1 {{'lcp.merge' op body has 1 arguments, but the op has 2 inputs}}
+  // expected-error @+1 {{'lcp.merge' op body has 1 argument(s), but the op has 2 input(s)}}
   %0 = lcp.merge "m"(%x, %x) : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x2xf32> {
   ^bb0(%a: tensor<1x2xf32>):
     lcp.yield %a : tensor<1x2xf32>
@@ -702,4 +702,12 @@ func.func @softmax_result_shape(%x: tensor<1x3xf32>) {
   // expected-error @+1 {{'lcp.softmax' op result shape 3 does not match the expected 1x3}}
   %0 = lcp.softmax %x {axis = 1 : i64} : (tensor<1x3xf32>) -> tensor<3xf32>
   return
+}
+
+// -----
+
+func.func @pool_pad_covers_window(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x6x4xf32> {
+  // expected-error @+1 {{'lcp.max_pool2d' op pad 2 is not smaller than the window extent 2}}
+  %y = lcp.max_pool2d %x {kernel = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x4xf32>
+  return %y : tensor<1x1x6x4xf32>
 }
