@@ -18,15 +18,6 @@ using namespace lcp;
 
 namespace {
 
-std::string shapeStr(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(shape, os, "x");
-  if (shape.empty())
-    os << "scalar";
-  return s;
-}
-
 ArrayRef<int64_t> shapeOf(Value value) {
   return cast<ShapedType>(value.getType()).getShape();
 }
@@ -46,9 +37,9 @@ LogicalResult verifyResultShape(Operation *op,
   ArrayRef<int64_t> actual = shapeOf(op->getResult(0));
   if (ArrayRef<int64_t>(*expected) == actual)
     return success();
-  return op->emitOpError() << "result shape " << shapeStr(actual)
+  return op->emitOpError() << "result shape " << shape::toString(actual)
                            << " does not match the expected "
-                           << shapeStr(*expected);
+                           << shape::toString(*expected);
 }
 
 /// Branches and the merge: the body's arguments are the unit's inputs and
@@ -59,9 +50,9 @@ LogicalResult verifyUnit(Operation *op, StringRef id, ValueRange inputs,
     return op->emitOpError() << "needs a non-empty 'id'";
   Block &block = body.front();
   if (block.getNumArguments() != inputs.size())
-    return op->emitOpError() << "body has " << block.getNumArguments()
-                             << " argument(s), but the op has " << inputs.size()
-                             << " input(s)";
+    return op->emitOpError()
+           << "body has " << block.getNumArguments()
+           << " argument(s), but the op has " << inputs.size() << " input(s)";
   for (auto [i, input, arg] : llvm::enumerate(inputs, block.getArguments()))
     if (input.getType() != arg.getType())
       return op->emitOpError()
@@ -121,9 +112,9 @@ LogicalResult ConstantOp::verify() {
       size_t expected = type.getNumElements() *
                         ((elementType.getIntOrFloatBitWidth() + 7) / 8);
       if (blob->getData().size() != expected)
-        return emitOpError() << "resource blob holds "
-                             << blob->getData().size() << " bytes, type "
-                             << type << " needs " << expected;
+        return emitOpError()
+               << "resource blob holds " << blob->getData().size()
+               << " bytes, type " << type << " needs " << expected;
     }
   }
   return success();
@@ -134,8 +125,8 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 LogicalResult Conv2DOp::verify() {
   return verifyResultShape(
       *this, shape::inferConv2D(shapeOf(getInput()), shapeOf(getWeight()),
-                                optionalShapeOf(getBias()), getStrides(), getPads(),
-                                getDilations(), getGroups(),
+                                optionalShapeOf(getBias()), getStrides(),
+                                getPads(), getDilations(), getGroups(),
                                 [&] { return emitOpError(); }));
 }
 
@@ -147,10 +138,9 @@ LogicalResult DenseOp::verify() {
 }
 
 LogicalResult MatMulOp::verify() {
-  return verifyResultShape(*this,
-                           shape::inferMatMul(shapeOf(getLhs()),
-                                              shapeOf(getRhs()),
-                                              [&] { return emitOpError(); }));
+  return verifyResultShape(
+      *this, shape::inferMatMul(shapeOf(getLhs()), shapeOf(getRhs()),
+                                [&] { return emitOpError(); }));
 }
 
 LogicalResult TransposeOp::verify() {
@@ -190,16 +180,16 @@ LogicalResult ClipOp::verify() {
 
 LogicalResult MaxPool2DOp::verify() {
   return verifyResultShape(
-      *this, shape::inferPool2D(shapeOf(getInput()), getKernel(),
-                                getStrides(), getPads(), getDilations(),
-                                getCeilMode(), [&] { return emitOpError(); }));
+      *this, shape::inferPool2D(shapeOf(getInput()), getKernel(), getStrides(),
+                                getPads(), getDilations(), getCeilMode(),
+                                [&] { return emitOpError(); }));
 }
 
 LogicalResult AvgPool2DOp::verify() {
   return verifyResultShape(
-      *this, shape::inferPool2D(shapeOf(getInput()), getKernel(),
-                                getStrides(), getPads(), {1, 1},
-                                getCeilMode(), [&] { return emitOpError(); }));
+      *this, shape::inferPool2D(shapeOf(getInput()), getKernel(), getStrides(),
+                                getPads(), {1, 1}, getCeilMode(),
+                                [&] { return emitOpError(); }));
 }
 
 LogicalResult GlobalAvgPoolOp::verify() {
@@ -229,9 +219,9 @@ LogicalResult ConcatOp::verify() {
   SmallVector<ArrayRef<int64_t>> shapes;
   for (Value input : getInputs())
     shapes.push_back(shapeOf(input));
-  return verifyResultShape(
-      *this,
-      shape::inferConcat(shapes, getAxis(), [&] { return emitOpError(); }));
+  return verifyResultShape(*this, shape::inferConcat(shapes, getAxis(), [&] {
+    return emitOpError();
+  }));
 }
 
 LogicalResult ReshapeOp::verify() {

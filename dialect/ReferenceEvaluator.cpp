@@ -118,14 +118,13 @@ evaluateFunction(func::FuncOp func, ArrayRef<HostTensor> inputs) {
     return func.emitOpError() << "has no body to evaluate";
   ArrayRef<Type> argTypes = func.getArgumentTypes();
   if (inputs.size() != argTypes.size())
-    return func.emitOpError() << "takes " << argTypes.size()
-                              << " inputs, given " << inputs.size();
+    return func.emitOpError()
+           << "takes " << argTypes.size() << " inputs, given " << inputs.size();
   for (auto [i, input, type] : llvm::enumerate(inputs, argTypes)) {
     if (!input.isFloat() || !matchesType(input, type))
-      return func.emitOpError()
-             << "input " << i << " must be " << type << ", given "
-             << toString(input.type) << " of shape "
-             << shapeToString(input.shape);
+      return func.emitOpError() << "input " << i << " must be " << type
+                                << ", given " << toString(input.type)
+                                << " of shape " << shapeToString(input.shape);
   }
   SmallVector<HostTensor> results;
   RegionInterpreter interpreter;

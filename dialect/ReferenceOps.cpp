@@ -92,10 +92,9 @@ LogicalResult evaluateBinary(Operation *op, ArrayRef<const HostTensor *> ins,
   HostTensor out(resultShape(op));
   const float *a = ins[0]->f32.data();
   const float *b = ins[1]->f32.data();
-  forEachBroadcast(out.shape, ins[0]->shape, ins[1]->shape,
-                   [&](int64_t i, int64_t l, int64_t r) {
-                     out.f32[i] = fn(a[l], b[r]);
-                   });
+  forEachBroadcast(
+      out.shape, ins[0]->shape, ins[1]->shape,
+      [&](int64_t i, int64_t l, int64_t r) { out.f32[i] = fn(a[l], b[r]); });
   results.push_back(std::move(out));
   return success();
 }
@@ -213,19 +212,19 @@ LogicalResult MatMulOp::evaluate(ArrayRef<const HostTensor *> ins,
   std::vector<int64_t> batch(out.shape.begin(), out.shape.end() - 2);
   std::vector<int64_t> aBatch(a.shape.begin(), a.shape.end() - 2);
   std::vector<int64_t> bBatch(b.shape.begin(), b.shape.end() - 2);
-  forEachBroadcast(batch, aBatch, bBatch, [&](int64_t i, int64_t ai,
-                                              int64_t bi) {
-    const float *pa = &a.f32[ai * m * k];
-    const float *pb = &b.f32[bi * k * n];
-    float *po = &out.f32[i * m * n];
-    for (int64_t r = 0; r < m; ++r)
-      for (int64_t col = 0; col < n; ++col) {
-        float acc = 0.0f;
-        for (int64_t l = 0; l < k; ++l)
-          acc += pa[r * k + l] * pb[l * n + col];
-        po[r * n + col] = acc;
-      }
-  });
+  forEachBroadcast(batch, aBatch, bBatch,
+                   [&](int64_t i, int64_t ai, int64_t bi) {
+                     const float *pa = &a.f32[ai * m * k];
+                     const float *pb = &b.f32[bi * k * n];
+                     float *po = &out.f32[i * m * n];
+                     for (int64_t r = 0; r < m; ++r)
+                       for (int64_t col = 0; col < n; ++col) {
+                         float acc = 0.0f;
+                         for (int64_t l = 0; l < k; ++l)
+                           acc += pa[r * k + l] * pb[l * n + col];
+                         po[r * n + col] = acc;
+                       }
+                   });
   results.push_back(std::move(out));
   return success();
 }

@@ -8,9 +8,8 @@
 using namespace mlir;
 
 namespace lcp::shape {
-namespace {
 
-std::string str(ArrayRef<int64_t> shape) {
+std::string toString(ArrayRef<int64_t> shape) {
   std::string s;
   llvm::raw_string_ostream os(s);
   llvm::interleave(shape, os, "x");
@@ -18,6 +17,10 @@ std::string str(ArrayRef<int64_t> shape) {
     os << "scalar";
   return s;
 }
+
+namespace {
+
+std::string str(ArrayRef<int64_t> shape) { return toString(shape); }
 
 LogicalResult checkRank(StringRef what, ArrayRef<int64_t> shape, size_t rank,
                         EmitErrorFn emitError) {
@@ -48,8 +51,8 @@ LogicalResult checkNonNegative(StringRef what, ArrayRef<int64_t> values,
                                EmitErrorFn emitError) {
   for (int64_t v : values)
     if (v < 0)
-      return emitError() << "'" << what
-                         << "' values must not be negative, got " << v;
+      return emitError() << "'" << what << "' values must not be negative, got "
+                         << v;
   return success();
 }
 
@@ -86,8 +89,7 @@ FailureOr<Shape> inferConv2D(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
     return emitError() << "'groups' must be positive, got " << groups;
   if (input[1] % groups != 0)
     return emitError() << "input has " << input[1]
-                       << " channels, not divisible by " << groups
-                       << " groups";
+                       << " channels, not divisible by " << groups << " groups";
   if (weight[0] % groups != 0)
     return emitError() << "weight has " << weight[0]
                        << " output channels, not divisible by " << groups
@@ -145,8 +147,8 @@ FailureOr<Shape> inferBroadcast(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
 FailureOr<Shape> inferMatMul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
                              EmitErrorFn emitError) {
   if (lhs.size() < 2 || rhs.size() < 2)
-    return emitError() << "operands must have rank 2 or more, got "
-                       << str(lhs) << " and " << str(rhs);
+    return emitError() << "operands must have rank 2 or more, got " << str(lhs)
+                       << " and " << str(rhs);
   if (lhs.back() != rhs[rhs.size() - 2])
     return emitError() << "lhs has " << lhs.back() << " columns, rhs has "
                        << rhs[rhs.size() - 2] << " rows";
@@ -163,8 +165,7 @@ FailureOr<Shape> inferMatMul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
   return result;
 }
 
-FailureOr<Shape> inferTranspose(ArrayRef<int64_t> input,
-                                ArrayRef<int64_t> perm,
+FailureOr<Shape> inferTranspose(ArrayRef<int64_t> input, ArrayRef<int64_t> perm,
                                 EmitErrorFn emitError) {
   if (perm.size() != input.size())
     return emitError() << "'perm' has " << perm.size()
@@ -201,14 +202,13 @@ FailureOr<Shape> inferPool2D(ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
     int64_t extent = (kernel[i % 2] - 1) * dilations[i % 2] + 1;
     if (pads[i] >= extent)
       return emitError() << "pad " << pads[i]
-                         << " is not smaller than the window extent "
-                         << extent;
+                         << " is not smaller than the window extent " << extent;
   }
   Shape result = {input[0], input[1], 0, 0};
   for (int i = 0; i < 2; ++i) {
-    result[2 + i] = windowOutputSize(input[2 + i], pads[i], pads[2 + i],
-                                     kernel[i], strides[i], dilations[i],
-                                     ceilMode);
+    result[2 + i] =
+        windowOutputSize(input[2 + i], pads[i], pads[2 + i], kernel[i],
+                         strides[i], dilations[i], ceilMode);
     if (result[2 + i] <= 0)
       return emitError() << "window " << kernel[0] << "x" << kernel[1]
                          << " does not fit the padded input " << str(input);
@@ -220,8 +220,7 @@ FailureOr<Shape> inferBatchNorm(ArrayRef<int64_t> input,
                                 ArrayRef<ArrayRef<int64_t>> params,
                                 EmitErrorFn emitError) {
   if (input.size() < 2)
-    return emitError() << "input must have rank 2 or more, got "
-                       << str(input);
+    return emitError() << "input must have rank 2 or more, got " << str(input);
   static const char *names[] = {"scale", "bias", "mean", "variance"};
   for (auto [i, param] : llvm::enumerate(params))
     if (param.size() != 1 || param[0] != input[1])
@@ -245,10 +244,9 @@ FailureOr<Shape> inferConcat(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis,
                          << " and " << str(other);
     for (size_t d = 0; d < first.size(); ++d)
       if (static_cast<int64_t>(d) != axis && other[d] != first[d])
-        return emitError() << "inputs " << str(first) << " and "
-                           << str(other) << " differ in dimension " << d
-                           << ", which is not the concatenation axis "
-                           << axis;
+        return emitError() << "inputs " << str(first) << " and " << str(other)
+                           << " differ in dimension " << d
+                           << ", which is not the concatenation axis " << axis;
     result[axis] += other[axis];
   }
   return result;
@@ -257,8 +255,7 @@ FailureOr<Shape> inferConcat(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis,
 LogicalResult checkAxis(int64_t axis, int64_t rank, EmitErrorFn emitError) {
   if (axis >= 0 && axis < rank)
     return success();
-  return emitError() << "axis " << axis << " is out of range for rank "
-                     << rank;
+  return emitError() << "axis " << axis << " is out of range for rank " << rank;
 }
 
 LogicalResult checkReshape(ArrayRef<int64_t> input, ArrayRef<int64_t> output,

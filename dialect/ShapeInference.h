@@ -21,8 +21,11 @@ namespace lcp::shape {
 
 using Shape = llvm::SmallVector<int64_t, 4>;
 using EmitErrorFn = llvm::function_ref<mlir::InFlightDiagnostic()>;
-using mlir::FailureOr;
 using llvm::ArrayRef;
+using mlir::FailureOr;
+
+/// "1x3x28x28", or "scalar" for rank 0: how messages print shapes.
+std::string toString(ArrayRef<int64_t> shape);
 
 /// Convolution of NCHW `input` with OIHW `weight`; pads are
 /// [top, left, bottom, right].
@@ -40,8 +43,8 @@ FailureOr<Shape> inferDense(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
 FailureOr<Shape> inferMatMul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
                              EmitErrorFn emitError);
 
-FailureOr<Shape> inferTranspose(ArrayRef<int64_t> input,
-                                ArrayRef<int64_t> perm, EmitErrorFn emitError);
+FailureOr<Shape> inferTranspose(ArrayRef<int64_t> input, ArrayRef<int64_t> perm,
+                                EmitErrorFn emitError);
 
 /// NumPy (ONNX multidirectional) broadcasting of two shapes.
 FailureOr<Shape> inferBroadcast(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
@@ -68,7 +71,8 @@ FailureOr<Shape> inferConcat(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis,
                              EmitErrorFn emitError);
 
 /// Checks that `axis` is in [0, rank).
-mlir::LogicalResult checkAxis(int64_t axis, int64_t rank, EmitErrorFn emitError);
+mlir::LogicalResult checkAxis(int64_t axis, int64_t rank,
+                              EmitErrorFn emitError);
 
 /// Checks that a reshape keeps the number of elements.
 mlir::LogicalResult checkReshape(ArrayRef<int64_t> input,

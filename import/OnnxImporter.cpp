@@ -43,9 +43,7 @@ constexpr int64_t kNewestOpset = 17;
 /// larger ones become `dense_resource` blobs.
 constexpr int64_t kInlineConstantLimit = 16;
 
-std::string shapeStr(ArrayRef<int64_t> shape) {
-  return shapeToString(std::vector<int64_t>(shape.begin(), shape.end()));
-}
+std::string shapeStr(ArrayRef<int64_t> shape) { return shape::toString(shape); }
 
 //===----------------------------------------------------------------------===//
 // TensorProto
@@ -117,8 +115,8 @@ bool convertTensor(const onnx::TensorProto &proto, HostTensor &tensor,
     return false;
   }
 
-  bool isFloat = type == onnx::TensorProto::FLOAT ||
-                 type == onnx::TensorProto::DOUBLE;
+  bool isFloat =
+      type == onnx::TensorProto::FLOAT || type == onnx::TensorProto::DOUBLE;
   int64_t stored;
   const char *fieldName;
   if (proto.has_raw_data()) {
@@ -323,7 +321,7 @@ private:
 
 class GraphImporter;
 using ConvertFn = LogicalResult (GraphImporter::*)(const onnx::NodeProto &,
-                                                    int64_t version);
+                                                   int64_t version);
 
 struct OpSupport {
   const char *opType;
@@ -347,8 +345,8 @@ private:
   // Diagnostics.
   InFlightDiagnostic error() { return emitError(fileLoc); }
   InFlightDiagnostic nodeError(const onnx::NodeProto &node) {
-    return emitError(fileLoc) << "node '" << displayName(node) << "' ("
-                              << node.op_type() << "): ";
+    return emitError(fileLoc)
+           << "node '" << displayName(node) << "' (" << node.op_type() << "): ";
   }
   static std::string displayName(const onnx::NodeProto &node) {
     return node.name().empty() ? "<unnamed " + node.op_type() + ">"
@@ -416,7 +414,8 @@ private:
   Value create(const onnx::NodeProto &node, ArrayRef<int64_t> shape,
                ValueRange operands, ArrayRef<NamedAttribute> attrs = {}) {
     Type type = RankedTensorType::get(shape, builder.getF32Type());
-    return builder.create<OpTy>(nodeLoc(node), TypeRange{type}, operands, attrs)
+    return builder
+        .create<OpTy>(nodeLoc(node), TypeRange{type}, operands, attrs)
         ->getResult(0);
   }
   Value reshape(const onnx::NodeProto &node, Value input,
@@ -463,8 +462,7 @@ private:
   LogicalResult convertSqueeze(const onnx::NodeProto &, int64_t);
   LogicalResult convertSlice(const onnx::NodeProto &, int64_t);
   LogicalResult convertCast(const onnx::NodeProto &, int64_t);
-  LogicalResult reshapeTo(const onnx::NodeProto &node,
-                          ArrayRef<int64_t> shape);
+  LogicalResult reshapeTo(const onnx::NodeProto &node, ArrayRef<int64_t> shape);
 
   MLIRContext *context;
   OpBuilder builder;
@@ -511,7 +509,8 @@ const std::vector<OpSupport> &GraphImporter::opTable() {
   return table;
 }
 
-OwningOpRef<ModuleOp> GraphImporter::importModel(const onnx::ModelProto &model) {
+OwningOpRef<ModuleOp>
+GraphImporter::importModel(const onnx::ModelProto &model) {
   if (!model.has_graph()) {
     error() << "is not an ONNX model: it has no graph";
     return nullptr;
@@ -780,8 +779,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
                            << "' does not exist in opset " << opset;
   for (int i = 0; i < node.input_size(); ++i)
     if (!node.input(i).empty() && !env.count(node.input(i)))
-      return nodeError(node) << "input '" << node.input(i)
-                             << "' is not defined";
+      return nodeError(node)
+             << "input '" << node.input(i) << "' is not defined";
   if (node.output_size() == 0 || node.output(0).empty())
     return nodeError(node) << "has no output";
   if (failed((this->*entry->convert)(node, version)))
@@ -793,10 +792,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
       continue;
     auto type = cast<ShapedType>(it->second.value.getType());
     if (type.getNumElements() > kMaxTensorElements)
-      return nodeError(node) << "result '" << out << "' of shape "
-                             << shapeStr(type.getShape()) << " has more than "
-                             << kMaxTensorElements
-                             << " elements, lcp's limit for one tensor";
+      return nodeError(node)
+             << "result '" << out << "' of shape " << shapeStr(type.getShape())
+             << " has more than " << kMaxTensorElements
+             << " elements, lcp's limit for one tensor";
   }
   return success();
 }
@@ -841,8 +840,7 @@ FailureOr<Value> GraphImporter::tensorInput(const onnx::NodeProto &node,
     return v->value;
   case ImportedValue::Kind::Constant:
     if (!v->constant.isFloat())
-      return nodeError(node) << "input " << index << " ('"
-                             << node.input(index)
+      return nodeError(node) << "input " << index << " ('" << node.input(index)
                              << "') is an integer tensor; lcp computes on "
                                 "FLOAT tensors";
     return materialize(node.input(index), v->constant, nodeLoc(node));
@@ -920,17 +918,18 @@ LogicalResult GraphImporter::rejectExtraOutputs(const onnx::NodeProto &node,
   return success();
 }
 
-FailureOr<SmallVector<int64_t>> GraphImporter::resolvePads(
-    const onnx::NodeProto &node, const NodeAttributes &attrs,
-    ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
-    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations) {
+FailureOr<SmallVector<int64_t>>
+GraphImporter::resolvePads(const onnx::NodeProto &node,
+                           const NodeAttributes &attrs, ArrayRef<int64_t> input,
+                           ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> dilations) {
   std::string autoPad = attrs.getString("auto_pad", "NOTSET");
   if (autoPad == "NOTSET" || autoPad.empty()) {
     std::vector<int64_t> pads =
         attrs.getInts("pads").value_or(std::vector<int64_t>(4, 0));
     if (pads.size() != 4)
-      return nodeError(node) << "'pads' must have 4 values for a 2-D op, got "
-                             << pads.size();
+      return nodeError(node)
+             << "'pads' must have 4 values for a 2-D op, got " << pads.size();
     return SmallVector<int64_t>(pads.begin(), pads.end());
   }
   if (autoPad == "VALID")
@@ -956,8 +955,7 @@ FailureOr<SmallVector<int64_t>> GraphImporter::resolvePads(
 // Converters
 //===----------------------------------------------------------------------===//
 
-LogicalResult GraphImporter::convertConv(const onnx::NodeProto &node,
-                                         int64_t) {
+LogicalResult GraphImporter::convertConv(const onnx::NodeProto &node, int64_t) {
   NodeAttributes attrs(node);
   std::array<int64_t, 4> folded;
   FailureOr<Value> x = paddedInput(
@@ -984,13 +982,13 @@ LogicalResult GraphImporter::convertConv(const onnx::NodeProto &node,
                            << shapeStr(wShape);
   if (auto kernel = attrs.getInts("kernel_shape"))
     if (ArrayRef<int64_t>(*kernel) != wShape.drop_front(2))
-      return nodeError(node) << "kernel_shape " << shapeStr(*kernel)
-                             << " does not match the weight "
-                             << shapeStr(wShape);
-  std::vector<int64_t> strides = attrs.getInts("strides").value_or(
-      std::vector<int64_t>{1, 1});
-  std::vector<int64_t> dilations = attrs.getInts("dilations").value_or(
-      std::vector<int64_t>{1, 1});
+      return nodeError(node)
+             << "kernel_shape " << shapeStr(*kernel)
+             << " does not match the weight " << shapeStr(wShape);
+  std::vector<int64_t> strides =
+      attrs.getInts("strides").value_or(std::vector<int64_t>{1, 1});
+  std::vector<int64_t> dilations =
+      attrs.getInts("dilations").value_or(std::vector<int64_t>{1, 1});
   if (strides.size() != 2 || dilations.size() != 2)
     return nodeError(node) << "'strides' and 'dilations' must have 2 values";
   FailureOr<SmallVector<int64_t>> pads = resolvePads(
@@ -1001,28 +999,26 @@ LogicalResult GraphImporter::convertConv(const onnx::NodeProto &node,
     (*pads)[i] += folded[i];
   int64_t groups = attrs.getInt("group", 1);
   auto emit = [&] { return nodeError(node); };
-  FailureOr<shape::Shape> out =
-      shape::inferConv2D(xShape, wShape,
-                         b ? std::optional(cast<ShapedType>(b->getType())
-                                               .getShape())
-                           : std::nullopt,
-                         strides, *pads, dilations, groups, emit);
+  FailureOr<shape::Shape> out = shape::inferConv2D(
+      xShape, wShape,
+      b ? std::optional(cast<ShapedType>(b->getType()).getShape())
+        : std::nullopt,
+      strides, *pads, dilations, groups, emit);
   if (failed(out))
     return failure();
   SmallVector<Value> operands = {*x, *w};
   if (b)
     operands.push_back(*b);
-  setOutput(node, 0,
-            create<Conv2DOp>(
-                node, *out, operands,
-                {builder.getNamedAttr("strides",
-                                      builder.getDenseI64ArrayAttr(strides)),
-                 builder.getNamedAttr("pads",
-                                      builder.getDenseI64ArrayAttr(*pads)),
-                 builder.getNamedAttr("dilations",
-                                      builder.getDenseI64ArrayAttr(dilations)),
-                 builder.getNamedAttr("groups",
-                                      builder.getI64IntegerAttr(groups))}));
+  setOutput(
+      node, 0,
+      create<Conv2DOp>(
+          node, *out, operands,
+          {builder.getNamedAttr("strides",
+                                builder.getDenseI64ArrayAttr(strides)),
+           builder.getNamedAttr("pads", builder.getDenseI64ArrayAttr(*pads)),
+           builder.getNamedAttr("dilations",
+                                builder.getDenseI64ArrayAttr(dilations)),
+           builder.getNamedAttr("groups", builder.getI64IntegerAttr(groups))}));
   return success();
 }
 
@@ -1044,8 +1040,7 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
     return failure();
   if (aShape->size() != 2 || bShape->size() != 2)
     return nodeError(node) << "A and B must be matrices, got "
-                           << shapeStr(*aShape) << " and "
-                           << shapeStr(*bShape);
+                           << shapeStr(*aShape) << " and " << shapeStr(*bShape);
   FailureOr<Value> a = tensorInput(node, 0);
   if (failed(a))
     return failure();
@@ -1068,7 +1063,8 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
   std::optional<HostTensor> bias;
   if (c && c->isFloat()) {
     FailureOr<shape::Shape> cShape = shape::inferBroadcast(
-        SmallVector<int64_t>{m, n}, SmallVector<int64_t>(c->shape.begin(), c->shape.end()), emit);
+        SmallVector<int64_t>{m, n},
+        SmallVector<int64_t>(c->shape.begin(), c->shape.end()), emit);
     if (failed(cShape))
       return failure();
     if (ArrayRef<int64_t>(*cShape) != ArrayRef<int64_t>{m, n})
@@ -1094,8 +1090,8 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
     HostTensor weight = transB ? *b : transpose2D(*b);
     for (float &v : weight.f32)
       v *= alpha;
-    std::string weightName = node.input(1) + (transB ? "" : ".T") +
-                             (alpha != 1.0f ? ".scaled" : "");
+    std::string weightName =
+        node.input(1) + (transB ? "" : ".T") + (alpha != 1.0f ? ".scaled" : "");
     SmallVector<Value> operands = {
         lhs, materialize(weightName, weight, nodeLoc(node))};
     if (bias)
@@ -1110,8 +1106,7 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
     if (transB)
       rhs = create<TransposeOp>(
           node, {k, n}, rhs,
-          {builder.getNamedAttr("perm",
-                                builder.getDenseI64ArrayAttr({1, 0}))});
+          {builder.getNamedAttr("perm", builder.getDenseI64ArrayAttr({1, 0}))});
     result = create<MatMulOp>(node, {m, n}, ValueRange{lhs, rhs});
     if (alpha != 1.0f) {
       HostTensor scale(std::vector<int64_t>{});
@@ -1122,10 +1117,10 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
                                          nodeLoc(node))});
     }
     if (bias)
-      result = create<AddOp>(
-          node, {m, n},
-          ValueRange{result, materialize(node.input(2) + ".bias", *bias,
-                                         nodeLoc(node))});
+      result =
+          create<AddOp>(node, {m, n},
+                        ValueRange{result, materialize(node.input(2) + ".bias",
+                                                       *bias, nodeLoc(node))});
   }
 
   if (addCAfter) {
@@ -1173,10 +1168,10 @@ LogicalResult GraphImporter::convertMatMul(const onnx::NodeProto &node,
     lhs = reshape(node, lhs, {1, aShape[0]});
   if (columnVector)
     rhs = reshape(node, rhs, {bShape[0], 1});
-  FailureOr<shape::Shape> out = shape::inferMatMul(
-      cast<ShapedType>(lhs.getType()).getShape(),
-      cast<ShapedType>(rhs.getType()).getShape(),
-      [&] { return nodeError(node); });
+  FailureOr<shape::Shape> out =
+      shape::inferMatMul(cast<ShapedType>(lhs.getType()).getShape(),
+                         cast<ShapedType>(rhs.getType()).getShape(),
+                         [&] { return nodeError(node); });
   if (failed(out))
     return failure();
   Value result = create<MatMulOp>(node, *out, ValueRange{lhs, rhs});
@@ -1212,9 +1207,9 @@ LogicalResult GraphImporter::convertBinary(const onnx::NodeProto &node,
     // (by default at the trailing dimensions).
     if (!attrs.getInt("broadcast", 0)) {
       if (*aShape != *bShape)
-        return nodeError(node) << "shapes " << shapeStr(*aShape) << " and "
-                               << shapeStr(*bShape)
-                               << " differ and 'broadcast' is not set";
+        return nodeError(node)
+               << "shapes " << shapeStr(*aShape) << " and " << shapeStr(*bShape)
+               << " differ and 'broadcast' is not set";
     } else if (attrs.has("axis")) {
       int64_t axis = normalizeAxis(attrs.getInt("axis", 0), aShape->size());
       if (axis < 0 || axis + bShape->size() > aShape->size())
@@ -1277,14 +1272,13 @@ LogicalResult GraphImporter::convertBinary(const onnx::NodeProto &node,
   return success();
 }
 
-LogicalResult GraphImporter::convertRelu(const onnx::NodeProto &node,
-                                         int64_t) {
+LogicalResult GraphImporter::convertRelu(const onnx::NodeProto &node, int64_t) {
   FailureOr<Value> x = tensorInput(node, 0);
   if (failed(x))
     return failure();
-  setOutput(node, 0,
-            create<ReluOp>(node, cast<ShapedType>(x->getType()).getShape(),
-                           *x));
+  setOutput(
+      node, 0,
+      create<ReluOp>(node, cast<ShapedType>(x->getType()).getShape(), *x));
   return success();
 }
 
@@ -1304,13 +1298,13 @@ LogicalResult GraphImporter::convertClip(const onnx::NodeProto &node,
     for (int i : {1, 2}) {
       if (!hasInput(node, i))
         continue;
-      FailureOr<const HostTensor *> bound =
-          requireConstant(node, i, i == 1 ? "the lower bound" : "the upper bound");
+      FailureOr<const HostTensor *> bound = requireConstant(
+          node, i, i == 1 ? "the lower bound" : "the upper bound");
       if (failed(bound))
         return failure();
       if ((*bound)->numElements() != 1 || !(*bound)->isFloat())
-        return nodeError(node) << "bound " << node.input(i)
-                               << " must be a FLOAT scalar";
+        return nodeError(node)
+               << "bound " << node.input(i) << " must be a FLOAT scalar";
       (i == 1 ? lo : hi) = (*bound)->f32[0];
     }
   }
@@ -1320,11 +1314,11 @@ LogicalResult GraphImporter::convertClip(const onnx::NodeProto &node,
   if (hi)
     named.push_back(builder.getNamedAttr("max", builder.getF32FloatAttr(*hi)));
   if (lo && hi && *lo > *hi)
-    return nodeError(node) << "min (" << *lo << ") is greater than max ("
-                           << *hi << ")";
+    return nodeError(node) << "min (" << *lo << ") is greater than max (" << *hi
+                           << ")";
   setOutput(node, 0,
-            create<ClipOp>(node, cast<ShapedType>(x->getType()).getShape(),
-                           *x, named));
+            create<ClipOp>(node, cast<ShapedType>(x->getType()).getShape(), *x,
+                           named));
   return success();
 }
 
@@ -1343,7 +1337,8 @@ LogicalResult GraphImporter::convertPool(const onnx::NodeProto &node,
   if (failed(rejectExtraOutputs(node, 1, "the indices of the maxima")))
     return failure();
   NodeAttributes attrs(node);
-  bool includePad = !isMax && version >= 7 && attrs.getInt("count_include_pad", 0);
+  bool includePad =
+      !isMax && version >= 7 && attrs.getInt("count_include_pad", 0);
   std::array<int64_t, 4> folded;
   FailureOr<Value> x =
       isMax ? paddedInput(
@@ -1449,17 +1444,17 @@ GraphImporter::convertBatchNormalization(const onnx::NodeProto &node,
   SmallVector<ArrayRef<int64_t>> params;
   for (Value v : ArrayRef<Value>(operands).drop_front())
     params.push_back(cast<ShapedType>(v.getType()).getShape());
-  FailureOr<shape::Shape> out = shape::inferBatchNorm(
-      cast<ShapedType>(operands[0].getType()).getShape(), params,
-      [&] { return nodeError(node); });
+  FailureOr<shape::Shape> out =
+      shape::inferBatchNorm(cast<ShapedType>(operands[0].getType()).getShape(),
+                            params, [&] { return nodeError(node); });
   if (failed(out))
     return failure();
   setOutput(node, 0,
             create<BatchNormOp>(
                 node, *out, operands,
-                {builder.getNamedAttr(
-                    "epsilon", builder.getF32FloatAttr(
-                                   attrs.getFloat("epsilon", 1e-5f)))}));
+                {builder.getNamedAttr("epsilon",
+                                      builder.getF32FloatAttr(
+                                          attrs.getFloat("epsilon", 1e-5f)))}));
   return success();
 }
 
@@ -1478,12 +1473,12 @@ LogicalResult GraphImporter::convertLRN(const onnx::NodeProto &node, int64_t) {
       node, 0,
       create<LRNOp>(
           node, s, *x,
-          {builder.getNamedAttr("size", builder.getI64IntegerAttr(
-                                            attrs.getInt("size", 1))),
+          {builder.getNamedAttr(
+               "size", builder.getI64IntegerAttr(attrs.getInt("size", 1))),
            builder.getNamedAttr("alpha", builder.getF32FloatAttr(
                                              attrs.getFloat("alpha", 1e-4f))),
-           builder.getNamedAttr("beta", builder.getF32FloatAttr(
-                                            attrs.getFloat("beta", 0.75f))),
+           builder.getNamedAttr(
+               "beta", builder.getF32FloatAttr(attrs.getFloat("beta", 0.75f))),
            builder.getNamedAttr("bias", builder.getF32FloatAttr(
                                             attrs.getFloat("bias", 1.0f)))}));
   return success();
@@ -1505,8 +1500,7 @@ LogicalResult GraphImporter::convertConcat(const onnx::NodeProto &node,
   }
   if (shapes.empty())
     return nodeError(node) << "needs at least one input";
-  int64_t axis =
-      normalizeAxis(attrs.getInt("axis", 1), shapes.front().size());
+  int64_t axis = normalizeAxis(attrs.getInt("axis", 1), shapes.front().size());
   if (axis < 0)
     return nodeError(node) << "axis " << attrs.getInt("axis", 1)
                            << " is out of range for rank "
@@ -1645,9 +1639,9 @@ LogicalResult GraphImporter::convertReshape(const onnx::NodeProto &node,
   for (auto [i, d] : llvm::enumerate(requested)) {
     if (d == 0 && !allowZero) {
       if (i >= in->size())
-        return nodeError(node) << "target shape entry " << i
-                               << " is 0 (copy) but the input has rank "
-                               << in->size();
+        return nodeError(node)
+               << "target shape entry " << i
+               << " is 0 (copy) but the input has rank " << in->size();
       d = (*in)[i];
     }
     if (d == -1) {
@@ -1685,8 +1679,8 @@ LogicalResult GraphImporter::convertTranspose(const onnx::NodeProto &node,
   else
     for (int64_t d = rank - 1; d >= 0; --d)
       perm.push_back(d);
-  FailureOr<shape::Shape> out = shape::inferTranspose(
-      *in, perm, [&] { return nodeError(node); });
+  FailureOr<shape::Shape> out =
+      shape::inferTranspose(*in, perm, [&] { return nodeError(node); });
   if (failed(out))
     return failure();
   if (const HostTensor *c = constantInput(node, 0)) {
@@ -1705,18 +1699,19 @@ LogicalResult GraphImporter::convertTranspose(const onnx::NodeProto &node,
       }
     }
     setConstant(node, 0,
-                gatherElements(*c, std::vector<int64_t>(out->begin(), out->end()),
+                gatherElements(*c,
+                               std::vector<int64_t>(out->begin(), out->end()),
                                offsets));
     return success();
   }
   FailureOr<Value> x = tensorInput(node, 0);
   if (failed(x))
     return failure();
-  setOutput(node, 0,
-            create<TransposeOp>(node, *out, *x,
-                                {builder.getNamedAttr(
-                                    "perm",
-                                    builder.getDenseI64ArrayAttr(perm))}));
+  setOutput(
+      node, 0,
+      create<TransposeOp>(
+          node, *out, *x,
+          {builder.getNamedAttr("perm", builder.getDenseI64ArrayAttr(perm))}));
   return success();
 }
 
@@ -1875,8 +1870,7 @@ LogicalResult GraphImporter::convertGather(const onnx::NodeProto &node,
   for (int64_t i = axis + 1; i < rank; ++i)
     inner *= d.shape[i];
   std::vector<int64_t> shape(d.shape.begin(), d.shape.begin() + axis);
-  shape.insert(shape.end(), (*indices)->shape.begin(),
-               (*indices)->shape.end());
+  shape.insert(shape.end(), (*indices)->shape.begin(), (*indices)->shape.end());
   shape.insert(shape.end(), d.shape.begin() + axis + 1, d.shape.end());
   std::vector<int64_t> offsets;
   for (int64_t o = 0; o < outer; ++o)
@@ -1916,8 +1910,8 @@ LogicalResult GraphImporter::convertUnsqueeze(const onnx::NodeProto &node,
   for (int64_t axis : axes) {
     int64_t a = normalizeAxis(axis, outRank);
     if (a < 0 || inserted[a])
-      return nodeError(node) << "axis " << axis
-                             << " is out of range or repeated";
+      return nodeError(node)
+             << "axis " << axis << " is out of range or repeated";
     inserted[a] = true;
   }
   SmallVector<int64_t> out;
@@ -1947,8 +1941,8 @@ LogicalResult GraphImporter::convertSqueeze(const onnx::NodeProto &node,
     for (int64_t axis : *axes) {
       int64_t a = normalizeAxis(axis, rank);
       if (a < 0 || (*in)[a] != 1)
-        return nodeError(node) << "axis " << axis
-                               << " is out of range or not of size 1";
+        return nodeError(node)
+               << "axis " << axis << " is out of range or not of size 1";
       removed[a] = true;
     }
   } else {
@@ -1964,8 +1958,7 @@ LogicalResult GraphImporter::convertSqueeze(const onnx::NodeProto &node,
 
 LogicalResult GraphImporter::convertSlice(const onnx::NodeProto &node,
                                           int64_t version) {
-  FailureOr<const HostTensor *> data =
-      requireConstant(node, 0, "Slice's data");
+  FailureOr<const HostTensor *> data = requireConstant(node, 0, "Slice's data");
   if (failed(data))
     return failure();
   const HostTensor &d = **data;

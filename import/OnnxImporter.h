@@ -54,11 +54,9 @@ importOnnxModel(llvm::StringRef contents, llvm::StringRef sourceName,
 /// Imports `input` in a context of its own and returns the module as MLIR
 /// bytecode, for tools that take a buffer (MlirOptMain). Diagnostics are
 /// printed to stderr; returns null on failure.
-std::unique_ptr<llvm::MemoryBuffer>
-importOnnxToBytecode(const llvm::MemoryBuffer &input,
-                     llvm::StringRef sourceName,
-                     const mlir::DialectRegistry &registry,
-                     const OnnxImportOptions &options);
+std::unique_ptr<llvm::MemoryBuffer> importOnnxToBytecode(
+    const llvm::MemoryBuffer &input, llvm::StringRef sourceName,
+    const mlir::DialectRegistry &registry, const OnnxImportOptions &options);
 
 /// Reads a serialized TensorProto (the .pb files of the ONNX test data).
 /// Floats become f32 host tensors, integers and booleans i64 ones.

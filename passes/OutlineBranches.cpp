@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "passes/Passes.h"
 #include "dialect/LcpOps.h"
+#include "passes/Passes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -73,8 +73,8 @@ LcpStructure analyze(func::FuncOp func, ConcatOp concat) {
       return result;
     }
     if (slice.empty()) {
-      result.whyNot = "concat input " + std::to_string(i) +
-                      " is not computed by a branch";
+      result.whyNot =
+          "concat input " + std::to_string(i) + " is not computed by a branch";
       return result;
     }
     result.branches.emplace_back();
@@ -92,8 +92,7 @@ LcpStructure analyze(func::FuncOp func, ConcatOp concat) {
       for (Operation *user : op.getUsers())
         if (user != concat.getOperation() && !isConstant(user) &&
             (!owner.count(user) || owner[user] != it->second)) {
-          result.whyNot = "a value of branch " +
-                          std::to_string(it->second) +
+          result.whyNot = "a value of branch " + std::to_string(it->second) +
                           " is used outside the branch other than by the "
                           "concat (e.g. a skip connection)";
           return result;
@@ -230,8 +229,8 @@ struct OutlineBranchesPass
     for (ConstantOp c : llvm::make_early_inc_range(func.getOps<ConstantOp>()))
       if (c->use_empty())
         c->erase();
-    emitRemark(func.getLoc()) << "outlined " << found->branches.size()
-                      << " branches and the merge";
+    emitRemark(func.getLoc())
+        << "outlined " << found->branches.size() << " branches and the merge";
   }
 };
 

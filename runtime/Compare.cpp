@@ -10,8 +10,10 @@ namespace lcp {
 bool allClose(const HostTensor &actual, const HostTensor &expected,
               Tolerance tolerance, std::string &report) {
   if (actual.shape != expected.shape) {
-    report = "shape " + shapeToString(actual.shape) + " differs from the "
-             "expected " + shapeToString(expected.shape);
+    report = "shape " + shapeToString(actual.shape) +
+             " differs from the "
+             "expected " +
+             shapeToString(expected.shape);
     return false;
   }
   if (!actual.isFloat() || !expected.isFloat()) {
@@ -43,8 +45,8 @@ bool allClose(const HostTensor &actual, const HostTensor &expected,
   os << mismatches << " of " << actual.f32.size()
      << " elements differ; first at flat index " << first << ": "
      << actual.f32[first] << " vs expected " << expected.f32[first]
-     << " (largest difference " << maxError << ", tolerance "
-     << tolerance.atol << " + " << tolerance.rtol << " * |expected|)";
+     << " (largest difference " << maxError << ", tolerance " << tolerance.atol
+     << " + " << tolerance.rtol << " * |expected|)";
   report = os.str();
   return false;
 }

@@ -20,8 +20,7 @@ namespace lcp {
 bool readNpy(const std::string &path, HostTensor &tensor, std::string &error);
 
 /// Parses an in-memory .npy image; `readNpy` is this plus reading the file.
-bool parseNpy(const std::string &bytes, HostTensor &tensor,
-              std::string &error);
+bool parseNpy(const std::string &bytes, HostTensor &tensor, std::string &error);
 
 /// Serialises an f32 tensor as .npy version 1.0 ('<f4', C order).
 std::string serializeNpy(const HostTensor &tensor);

@@ -160,7 +160,8 @@ std::string outOfScopeReason(const onnx::ModelProto &model,
     if (op == "Pad") {
       const onnx::AttributeProto *mode = findAttr(node, "mode");
       if (mode && mode->s() != "constant")
-        return "Pad in " + mode->s() + " mode (lcp folds constant padding "
+        return "Pad in " + mode->s() +
+               " mode (lcp folds constant padding "
                "into a following Conv or pool only)";
       for (const onnx::NodeProto *user : consumers[node.output(0)])
         if (user->op_type() != "Conv" && user->op_type() != "AveragePool" &&
@@ -174,8 +175,7 @@ std::string outOfScopeReason(const onnx::ModelProto &model,
     // Gather, Slice and Shape exist in lcp only as shape arithmetic on
     // constants; on the runtime input they are computation.
     if ((op == "Gather" || op == "Slice") && node.input(0) == firstInput)
-      return op + " of computed data (lcp folds " + op +
-             " on constants only)";
+      return op + " of computed data (lcp folds " + op + " on constants only)";
     if (op == "Cast") {
       const onnx::AttributeProto *to = findAttr(node, "to");
       if (to && to->i() != onnx::TensorProto::FLOAT)
@@ -190,9 +190,9 @@ std::string outOfScopeReason(const onnx::ModelProto &model,
     // be integer (shapes, indices).
     int32_t type = v.type().tensor_type().elem_type();
     if (runtimeInputs++ == 0 && type != onnx::TensorProto::FLOAT)
-      return "non-f32 data (" + onnx::TensorProto::DataType_Name(
-                                    static_cast<onnx::TensorProto::DataType>(
-                                        type)) +
+      return "non-f32 data (" +
+             onnx::TensorProto::DataType_Name(
+                 static_cast<onnx::TensorProto::DataType>(type)) +
              ")";
   }
   if (runtimeInputs == 0)
@@ -200,9 +200,9 @@ std::string outOfScopeReason(const onnx::ModelProto &model,
   for (const onnx::ValueInfoProto &v : graph.output()) {
     int32_t type = v.type().tensor_type().elem_type();
     if (type != onnx::TensorProto::FLOAT)
-      return "non-f32 output (" + onnx::TensorProto::DataType_Name(
-                                      static_cast<onnx::TensorProto::DataType>(
-                                          type)) +
+      return "non-f32 output (" +
+             onnx::TensorProto::DataType_Name(
+                 static_cast<onnx::TensorProto::DataType>(type)) +
              ")";
   }
 
@@ -278,8 +278,7 @@ std::string runTest(const std::string &dir, const std::string &modelBytes,
       return "evaluation failed: " + diagnostics;
     for (size_t j = 0; j < results->size(); ++j) {
       lcp::HostTensor expected;
-      if (!load(set + "/output_" + std::to_string(j) + ".pb", expected,
-                error))
+      if (!load(set + "/output_" + std::to_string(j) + ".pb", expected, error))
         return error;
       std::string report;
       if (!lcp::allClose((*results)[j], expected, lcp::Tolerance(), report))
@@ -311,8 +310,8 @@ LogicalResult checkOrUpdateDocs(const std::string &table) {
   if (!updateDocs) {
     llvm::errs() << docsPath
                  << ": error: the out-of-scope table is out of date; run "
-                    "lcp-onnx-conformance --docs " << docsPath
-                 << " --update-docs\n";
+                    "lcp-onnx-conformance --docs "
+                 << docsPath << " --update-docs\n";
     return failure();
   }
   doc.replace(from, to - from, table);
@@ -354,8 +353,8 @@ int main(int argc, char **argv) {
     }
     std::sort(tests.begin(), tests.end());
     for (const std::string &dir : tests) {
-      std::string name = std::string(suite) + "/" +
-                         llvm::sys::path::filename(dir).str();
+      std::string name =
+          std::string(suite) + "/" + llvm::sys::path::filename(dir).str();
       if (!filter.empty() && name.find(filter) == std::string::npos)
         continue;
       std::string bytes;
@@ -391,8 +390,8 @@ int main(int argc, char **argv) {
   llvm::outs() << "\nIn-scope tests per op (a test counts for every op it "
                   "uses):\n";
   for (const auto &[op, counts] : perOp)
-    llvm::outs() << llvm::format("  %-20s %4d passed, %d failed\n",
-                                 op.c_str(), counts.passed, counts.failed);
+    llvm::outs() << llvm::format("  %-20s %4d passed, %d failed\n", op.c_str(),
+                                 counts.passed, counts.failed);
   int skipped = 0;
   for (const auto &[reason, names] : outOfScope)
     skipped += names.size();

@@ -1,7 +1,7 @@
 //===- NpyTest.cpp - The .npy reader and writer ---------------------------===//
 
-#include "runtime/Compare.h"
 #include "runtime/Npy.h"
+#include "runtime/Compare.h"
 
 #include <gtest/gtest.h>
 

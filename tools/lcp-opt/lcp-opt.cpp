@@ -15,8 +15,8 @@
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
-#include "llvm/Support/Error.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -32,8 +32,8 @@ static llvm::cl::opt<int64_t>
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   DialectRegistry registry;
-  registry.insert<lcp::LcpDialect, func::FuncDialect,
-                  quant::QuantizationDialect>();
+  registry
+      .insert<lcp::LcpDialect, func::FuncDialect, quant::QuantizationDialect>();
   lcp::registerLCPPasses();
 
   auto [inputFilename, outputFilename] =
@@ -51,8 +51,7 @@ int main(int argc, char **argv) {
   if (lcp::isOnnxModel(inputFilename, input->getBuffer())) {
     lcp::OnnxImportOptions options;
     options.batchSize = batchSize;
-    input = lcp::importOnnxToBytecode(*input, inputFilename, registry,
-                                      options);
+    input = lcp::importOnnxToBytecode(*input, inputFilename, registry, options);
     if (!input)
       return 1;
   }
@@ -63,13 +62,13 @@ int main(int argc, char **argv) {
   llvm::raw_string_ostream resultStream(result);
   if (failed(MlirOptMain(resultStream, std::move(input), registry, config)))
     return 1;
-  if (llvm::Error error = llvm::writeToOutput(
-          outputFilename, [&](llvm::raw_ostream &os) {
+  if (llvm::Error error =
+          llvm::writeToOutput(outputFilename, [&](llvm::raw_ostream &os) {
             os << result;
             return llvm::Error::success();
           })) {
-    llvm::errs() << outputFilename << ": error: "
-                 << llvm::toString(std::move(error)) << "\n";
+    llvm::errs() << outputFilename
+                 << ": error: " << llvm::toString(std::move(error)) << "\n";
     return 1;
   }
   return 0;

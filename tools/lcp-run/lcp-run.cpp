@@ -28,10 +28,12 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory runCategory("lcp-run options");
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model .onnx|.mlir|.mlirbc>"), cl::cat(runCategory));
+                                      cl::desc("<model .onnx|.mlir|.mlirbc>"),
+                                      cl::cat(runCategory));
 static cl::list<std::string>
-    inputPaths("input", cl::desc("An input as a .npy file, one per model input "
-                                 "in order"),
+    inputPaths("input",
+               cl::desc("An input as a .npy file, one per model input "
+                        "in order"),
                cl::value_desc("file.npy"), cl::cat(runCategory));
 static cl::list<std::string> outputPaths(
     "output",
@@ -74,9 +76,8 @@ bool planRun(func::FuncOp func, ArrayRef<lcp::HostTensor> inputs,
                                    input.shape.begin() + 1);
     if (!sampleShaped) {
       llvm::errs() << inputPaths[i] << ": error: has shape "
-                   << lcp::shapeToString(input.shape)
-                   << ", the model's input " << i << " is "
-                   << lcp::shapeToString(expected)
+                   << lcp::shapeToString(input.shape) << ", the model's input "
+                   << i << " is " << lcp::shapeToString(expected)
                    << (expected.size() && expected[0] == 1
                            ? " (or Nx... for N samples)"
                            : "")
@@ -85,8 +86,7 @@ bool planRun(func::FuncOp func, ArrayRef<lcp::HostTensor> inputs,
     }
     if (plan.batched && plan.samples != input.shape[0]) {
       llvm::errs() << inputPaths[i] << ": error: has " << input.shape[0]
-                   << " samples, an earlier input has " << plan.samples
-                   << "\n";
+                   << " samples, an earlier input has " << plan.samples << "\n";
       return false;
     }
     plan.batched = true;
@@ -96,8 +96,7 @@ bool planRun(func::FuncOp func, ArrayRef<lcp::HostTensor> inputs,
     for (auto [i, input] : llvm::enumerate(inputs))
       if (input.shape[0] != plan.samples) {
         llvm::errs() << inputPaths[i] << ": error: has " << input.shape[0]
-                     << " samples, another input has " << plan.samples
-                     << "\n";
+                     << " samples, another input has " << plan.samples << "\n";
         return false;
       }
   return true;
@@ -130,11 +129,11 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(
-      argc, argv,
-      "lcp-run: evaluate a model with lcp's reference evaluator\n");
+      argc, argv, "lcp-run: evaluate a model with lcp's reference evaluator\n");
 
   DialectRegistry registry;
-  registry.insert<lcp::LcpDialect, func::FuncDialect, quant::QuantizationDialect>();
+  registry
+      .insert<lcp::LcpDialect, func::FuncDialect, quant::QuantizationDialect>();
   MLIRContext context(registry);
   lcp::OnnxImportOptions options;
   options.batchSize = batchSize;
@@ -150,20 +149,17 @@ int main(int argc, char **argv) {
   unsigned numOutputs = func.getNumResults();
   if (inputPaths.size() != numInputs) {
     llvm::errs() << modelPath << ": error: the model takes " << numInputs
-                 << " input(s), " << inputPaths.size()
-                 << " --input given\n";
+                 << " input(s), " << inputPaths.size() << " --input given\n";
     return 1;
   }
   if (!expectPaths.empty() && expectPaths.size() != numOutputs) {
     llvm::errs() << modelPath << ": error: the model has " << numOutputs
-                 << " output(s), " << expectPaths.size()
-                 << " --expect given\n";
+                 << " output(s), " << expectPaths.size() << " --expect given\n";
     return 1;
   }
   if (!outputPaths.empty() && outputPaths.size() != numOutputs) {
     llvm::errs() << modelPath << ": error: the model has " << numOutputs
-                 << " output(s), " << outputPaths.size()
-                 << " --output given\n";
+                 << " output(s), " << outputPaths.size() << " --output given\n";
     return 1;
   }
 
