@@ -30,4 +30,44 @@ def OutlineBranches : Pass<"lcp-outline-branches", "mlir::func::FuncOp"> {
   let dependentDialects = ["::lcp::LcpDialect"];
 }
 
+def SplitBranches : Pass<"lcp-split", "mlir::func::FuncOp"> {
+  let summary = "Turn an original model into its SplitN LCP form";
+  let description = [{
+    The paper's splitter. The function must be an original (unsplit) model:
+    a feature extractor, possibly with hidden dense layers, that ends in one
+    dense classifier. The pass builds `n` branches, each a full-depth copy of
+    everything before the classifier with every layer's width (the output
+    channels of a convolution, the output features of a hidden dense layer)
+    narrowed to
+
+        w' = max(1, floor(max(1, floor(w / n)) * (100 + F) / 100))
+
+    where `F` is the fattening in percent. Depthwise convolutions keep one
+    channel per input channel. Branch `b` copies channels `b*w' ...` of the
+    original (modulo `w`, which only matters when fattening makes
+    `n * w' > w`), so its weights are the original's block-diagonal slices.
+    The merge concatenates the branch outputs and applies the classifier,
+    whose columns are gathered the same way.
+
+    With `max-params` and/or `max-macs` instead of `branches`, the pass
+    doubles `n` (1, 2, 4, ...) until one branch fits the budget, as the
+    paper's Procedure 1 does.
+
+    Parameters and MACs count the weights, biases and multiply-accumulates
+    of convolutions and dense layers (see `lcp-report`).
+  }];
+  let options = [
+    Option<"branches", "branches", "int64_t", /*default=*/"0",
+           "Number of branches (n); 0 to size by the budget instead">,
+    Option<"fatten", "fatten", "int64_t", /*default=*/"0",
+           "Widen every branch layer (the classifier excepted) by this "
+           "many percent">,
+    Option<"maxParams", "max-params", "int64_t", /*default=*/"0",
+           "Budget: the most parameters one branch may have (0: no limit)">,
+    Option<"maxMacs", "max-macs", "int64_t", /*default=*/"0",
+           "Budget: the most MACs one branch may take (0: no limit)">
+  ];
+  let dependentDialects = ["::lcp::LcpDialect"];
+}
+
 #endif // LCP_PASSES_TD

@@ -1,0 +1,49 @@
+//===- Cost.h - Parameters and MACs of lcp ops ------------------*- C++ -*-===//
+//
+// One definition of what a layer costs, shared by the splitter (which sizes
+// branches against a budget) and lcp-report. Parameters are the weights and
+// biases of convolutions and dense layers; MACs are their multiply-
+// accumulates (`output elements * reduction length`). Other ops (pooling,
+// activations, batch norm, which inference folds away) count neither, the
+// way the paper counts.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LCP_PASSES_COST_H
+#define LCP_PASSES_COST_H
+
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/ArrayRef.h"
+
+#include <cstdint>
+
+namespace lcp {
+
+struct LayerCost {
+  int64_t params = 0;
+  int64_t macs = 0;
+
+  LayerCost &operator+=(const LayerCost &other) {
+    params += other.params;
+    macs += other.macs;
+    return *this;
+  }
+};
+
+/// A convolution with OIHW `weight` producing `output` (NCHW).
+LayerCost convCost(llvm::ArrayRef<int64_t> output,
+                   llvm::ArrayRef<int64_t> weight, bool hasBias);
+
+/// A dense layer with `[N, K]` weight producing `[M, N]`.
+LayerCost denseCost(llvm::ArrayRef<int64_t> output,
+                    llvm::ArrayRef<int64_t> weight, bool hasBias);
+
+/// The cost of one op (zero for ops that are not conv2d, dense or matmul).
+LayerCost costOf(mlir::Operation *op);
+
+/// The cost of every op nested in `op`'s regions (a unit or a function).
+LayerCost costOfRegions(mlir::Operation *op);
+
+} // namespace lcp
+
+#endif // LCP_PASSES_COST_H
