@@ -70,4 +70,27 @@ def SplitBranches : Pass<"lcp-split", "mlir::func::FuncOp"> {
   let dependentDialects = ["::lcp::LcpDialect"];
 }
 
+def Report : Pass<"lcp-report", "mlir::ModuleOp"> {
+  let summary = "Report parameters, MACs and activation memory per unit";
+  let description = [{
+    For every unit (each `lcp.branch` and the `lcp.merge`; a function
+    without units counts as one unit, `model`) reports:
+    - parameters and MACs (weights, biases and multiply-accumulates of
+      convolutions and dense layers, as `lcp-split` counts them),
+    - peak activation bytes: the largest total size of the tensors alive
+      at once when the unit runs its ops in order (weights excluded),
+    - the bytes of the unit's inputs and outputs, which is what a device
+      running the unit receives and sends per inference,
+    and the totals of the model. The text form goes to stderr; `json=FILE`
+    and `dot=FILE` also write it as JSON and as a Graphviz graph of the
+    units. The IR is not changed.
+  }];
+  let options = [
+    Option<"jsonFile", "json", "std::string", /*default=*/"\"\"",
+           "Write the report as JSON to this file">,
+    Option<"dotFile", "dot", "std::string", /*default=*/"\"\"",
+           "Write the units as a Graphviz graph to this file">
+  ];
+}
+
 #endif // LCP_PASSES_TD
