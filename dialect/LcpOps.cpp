@@ -186,6 +186,11 @@ LogicalResult MaxPool2DOp::verify() {
 }
 
 LogicalResult AvgPool2DOp::verify() {
+  if (!getCountIncludePad() && getKernel().size() == 2 &&
+      getPads().size() == 4 &&
+      failed(shape::checkWindowsCoverInput(getKernel(), getPads(),
+                                           [&] { return emitOpError(); })))
+    return failure();
   return verifyResultShape(
       *this, shape::inferPool2D(shapeOf(getInput()), getKernel(), getStrides(),
                                 getPads(), {1, 1}, getCeilMode(),

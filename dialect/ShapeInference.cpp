@@ -196,14 +196,6 @@ FailureOr<Shape> inferPool2D(ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
       failed(checkNonNegative("pads", pads, emitError)) ||
       failed(checkPositive("dilations", dilations, emitError)))
     return failure();
-  // A window must always cover part of the input, or max pooling would
-  // produce -inf and average pooling a division by zero.
-  for (int i = 0; i < 4; ++i) {
-    int64_t extent = (kernel[i % 2] - 1) * dilations[i % 2] + 1;
-    if (pads[i] >= extent)
-      return emitError() << "pad " << pads[i]
-                         << " is not smaller than the window extent " << extent;
-  }
   Shape result = {input[0], input[1], 0, 0};
   for (int i = 0; i < 2; ++i) {
     result[2 + i] =
@@ -250,6 +242,18 @@ FailureOr<Shape> inferConcat(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis,
     result[axis] += other[axis];
   }
   return result;
+}
+
+LogicalResult checkWindowsCoverInput(ArrayRef<int64_t> kernel,
+                                     ArrayRef<int64_t> pads,
+                                     EmitErrorFn emitError) {
+  for (int i = 0; i < 4; ++i)
+    if (pads[i] >= kernel[i % 2])
+      return emitError() << "pad " << pads[i]
+                         << " is not smaller than the window " << kernel[i % 2]
+                         << ", so a window could hold no input element to "
+                            "average";
+  return success();
 }
 
 LogicalResult checkAxis(int64_t axis, int64_t rank, EmitErrorFn emitError) {

@@ -57,6 +57,12 @@ FailureOr<Shape> inferPool2D(ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
                              ArrayRef<int64_t> dilations, bool ceilMode,
                              EmitErrorFn emitError);
 
+/// Average pooling that does not count padding divides by the number of
+/// input elements in a window: every window must hold at least one.
+mlir::LogicalResult checkWindowsCoverInput(ArrayRef<int64_t> kernel,
+                                           ArrayRef<int64_t> pads,
+                                           EmitErrorFn emitError);
+
 /// Output extent of one pooled or convolved dimension, or -1 if the window
 /// does not fit. Shared with the reference evaluator.
 int64_t windowOutputSize(int64_t in, int64_t padBefore, int64_t padAfter,

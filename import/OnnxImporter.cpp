@@ -384,8 +384,12 @@ private:
                                                 int index, StringRef what);
   FailureOr<SmallVector<int64_t>> inputShape(const onnx::NodeProto &node,
                                              int index);
+  /// The constant `name` as an SSA value, created once. Constants the
+  /// importer derives (a transposed weight, a folded bias) are `derived`:
+  /// they are cached apart, so that their names never stand in for a model
+  /// value of the same name.
   Value materialize(const std::string &name, const HostTensor &constant,
-                    Location loc);
+                    Location loc, bool derived = false);
 
   /// The input `index` of a Conv or pool, with the spatial pads of a Pad
   /// node that feeds it (zeros if none). `fillOk` says whether the Pad's
@@ -472,6 +476,7 @@ private:
   int64_t opset = 0;
   std::map<std::string, ImportedValue> env;
   std::map<std::string, Value> materialized;
+  std::map<std::string, Value> derivedMaterialized;
 };
 
 const std::vector<OpSupport> &GraphImporter::opTable() {
@@ -805,9 +810,12 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
 //===----------------------------------------------------------------------===//
 
 Value GraphImporter::materialize(const std::string &name,
-                                 const HostTensor &constant, Location loc) {
-  auto it = materialized.find(name);
-  if (it != materialized.end())
+                                 const HostTensor &constant, Location loc,
+                                 bool derived) {
+  std::map<std::string, Value> &cache =
+      derived ? derivedMaterialized : materialized;
+  auto it = cache.find(name);
+  if (it != cache.end())
     return it->second;
   OpBuilder::InsertionGuard guard(builder);
   // Constants go to the top of the function so they dominate every use.
@@ -826,7 +834,7 @@ Value GraphImporter::materialize(const std::string &name,
             ArrayRef<float>(constant.f32)));
   }
   Value result = builder.create<ConstantOp>(loc, type, value);
-  materialized[name] = result;
+  cache[name] = result;
   return result;
 }
 
@@ -991,8 +999,13 @@ LogicalResult GraphImporter::convertConv(const onnx::NodeProto &node, int64_t) {
       attrs.getInts("dilations").value_or(std::vector<int64_t>{1, 1});
   if (strides.size() != 2 || dilations.size() != 2)
     return nodeError(node) << "'strides' and 'dilations' must have 2 values";
+  // auto_pad sizes its padding from the Conv's input, which is the padded
+  // tensor when a Pad was folded.
+  SmallVector<int64_t> paddedShape(xShape);
+  paddedShape[2] += folded[0] + folded[2];
+  paddedShape[3] += folded[1] + folded[3];
   FailureOr<SmallVector<int64_t>> pads = resolvePads(
-      node, attrs, xShape, wShape.drop_front(2), strides, dilations);
+      node, attrs, paddedShape, wShape.drop_front(2), strides, dilations);
   if (failed(pads))
     return failure();
   for (int i = 0; i < 4; ++i)
@@ -1093,10 +1106,10 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
     std::string weightName =
         node.input(1) + (transB ? "" : ".T") + (alpha != 1.0f ? ".scaled" : "");
     SmallVector<Value> operands = {
-        lhs, materialize(weightName, weight, nodeLoc(node))};
+        lhs, materialize(weightName, weight, nodeLoc(node), /*derived=*/true)};
     if (bias)
-      operands.push_back(
-          materialize(node.input(2) + ".bias", *bias, nodeLoc(node)));
+      operands.push_back(materialize(node.input(2) + ".bias", *bias,
+                                     nodeLoc(node), /*derived=*/true));
     result = create<DenseOp>(node, {m, n}, operands);
   } else {
     FailureOr<Value> bValue = tensorInput(node, 1);
@@ -1114,7 +1127,7 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
       result = create<MulOp>(
           node, {m, n},
           ValueRange{result, materialize(node.output(0) + ".alpha", scale,
-                                         nodeLoc(node))});
+                                         nodeLoc(node), /*derived=*/true)});
     }
     if (bias)
       result =
@@ -1142,7 +1155,7 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
       scaledC = create<MulOp>(
           node, cShape,
           ValueRange{scaledC, materialize(node.output(0) + ".beta", scale,
-                                          nodeLoc(node))});
+                                          nodeLoc(node), /*derived=*/true)});
     }
     result = create<AddOp>(node, {m, n}, ValueRange{result, scaledC});
   }
@@ -1368,8 +1381,11 @@ LogicalResult GraphImporter::convertPool(const onnx::NodeProto &node,
   if (strides.size() != 2 || dilations.size() != 2)
     return nodeError(node) << "'strides' and 'dilations' must have 2 values";
   bool ceilMode = version >= 10 && attrs.getInt("ceil_mode", 0);
+  SmallVector<int64_t> paddedShape(xShape);
+  paddedShape[2] += folded[0] + folded[2];
+  paddedShape[3] += folded[1] + folded[3];
   FailureOr<SmallVector<int64_t>> pads =
-      resolvePads(node, attrs, xShape, *kernel, strides, dilations);
+      resolvePads(node, attrs, paddedShape, *kernel, strides, dilations);
   if (failed(pads))
     return failure();
   if (llvm::any_of(folded, [](int64_t p) { return p != 0; })) {
@@ -1384,6 +1400,10 @@ LogicalResult GraphImporter::convertPool(const onnx::NodeProto &node,
     for (int i = 0; i < 4; ++i)
       (*pads)[i] += folded[i];
   }
+  if (!isMax && !includePad &&
+      failed(shape::checkWindowsCoverInput(*kernel, *pads,
+                                           [&] { return nodeError(node); })))
+    return failure();
   FailureOr<shape::Shape> out =
       shape::inferPool2D(xShape, *kernel, strides, *pads, dilations, ceilMode,
                          [&] { return nodeError(node); });

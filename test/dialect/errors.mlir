@@ -707,7 +707,7 @@ func.func @softmax_result_shape(%x: tensor<1x3xf32>) {
 // -----
 
 func.func @pool_pad_covers_window(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x6x4xf32> {
-  // expected-error @+1 {{'lcp.max_pool2d' op pad 2 is not smaller than the window extent 2}}
-  %y = lcp.max_pool2d %x {kernel = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x4xf32>
+  // expected-error @+1 {{'lcp.avg_pool2d' op pad 2 is not smaller than the window 2, so a window could hold no input element to average}}
+  %y = lcp.avg_pool2d %x {kernel = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x4xf32>
   return %y : tensor<1x1x6x4xf32>
 }
