@@ -23,6 +23,8 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -384,12 +386,13 @@ private:
                                                 int index, StringRef what);
   FailureOr<SmallVector<int64_t>> inputShape(const onnx::NodeProto &node,
                                              int index);
-  /// The constant `name` as an SSA value, created once. Constants the
-  /// importer derives (a transposed weight, a folded bias) are `derived`:
-  /// they are cached apart, so that their names never stand in for a model
-  /// value of the same name.
+  /// The constant `name` as an SSA value, created once. A constant the
+  /// importer derives from model values (a transposed and scaled weight, a
+  /// folded bias) passes a `derivation` that says how; it is cached under
+  /// (name, derivation), so it never stands in for a model value of the
+  /// same name, nor for another derivation of the same value.
   Value materialize(const std::string &name, const HostTensor &constant,
-                    Location loc, bool derived = false);
+                    Location loc, StringRef derivation = "");
 
   /// The input `index` of a Conv or pool, with the spatial pads of a Pad
   /// node that feeds it (zeros if none). `fillOk` says whether the Pad's
@@ -572,8 +575,11 @@ GraphImporter::importInputs(const onnx::GraphProto &graph,
     initializers.insert(init.name());
   }
 
+  std::set<std::string> seen;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     const std::string &name = input.name();
+    if (!seen.insert(name).second)
+      return error() << "graph input '" << name << "' is declared twice";
     // Before IR version 4 initializers were listed as inputs too.
     if (initializers.count(name))
       continue;
@@ -796,7 +802,9 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
     if (it == env.end() || it->second.kind != ImportedValue::Kind::Tensor)
       continue;
     auto type = cast<ShapedType>(it->second.value.getType());
-    if (type.getNumElements() > kMaxTensorElements)
+    ArrayRef<int64_t> dims = type.getShape();
+    if (checkedNumElements(std::vector<int64_t>(dims.begin(), dims.end()),
+                           kMaxTensorElements) < 0)
       return nodeError(node)
              << "result '" << out << "' of shape " << shapeStr(type.getShape())
              << " has more than " << kMaxTensorElements
@@ -811,10 +819,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
 
 Value GraphImporter::materialize(const std::string &name,
                                  const HostTensor &constant, Location loc,
-                                 bool derived) {
+                                 StringRef derivation) {
+  std::string key = name;
+  if (!derivation.empty())
+    key += '\0' + derivation.str();
   std::map<std::string, Value> &cache =
-      derived ? derivedMaterialized : materialized;
-  auto it = cache.find(name);
+      derivation.empty() ? materialized : derivedMaterialized;
+  auto it = cache.find(key);
   if (it != cache.end())
     return it->second;
   OpBuilder::InsertionGuard guard(builder);
@@ -834,7 +845,7 @@ Value GraphImporter::materialize(const std::string &name,
             ArrayRef<float>(constant.f32)));
   }
   Value result = builder.create<ConstantOp>(loc, type, value);
-  cache[name] = result;
+  cache[key] = result;
   return result;
 }
 
@@ -1096,6 +1107,16 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
   // A constant per-column C became `bias`; any other C is added after the
   // product.
   bool addCAfter = hasInput(node, 2) && !bias;
+  std::string biasDerivation =
+      llvm::formatv("bias beta={0:x} n={1}", llvm::bit_cast<uint32_t>(beta), n)
+          .str();
+  auto scalar = [&](float value) {
+    HostTensor t(std::vector<int64_t>{});
+    t.f32 = {value};
+    return materialize(
+        "scalar", t, nodeLoc(node),
+        llvm::formatv("scalar {0:x}", llvm::bit_cast<uint32_t>(value)).str());
+  };
 
   Value result;
   if (const HostTensor *b = constantInput(node, 1); b && b->isFloat()) {
@@ -1103,13 +1124,14 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
     HostTensor weight = transB ? *b : transpose2D(*b);
     for (float &v : weight.f32)
       v *= alpha;
-    std::string weightName =
-        node.input(1) + (transB ? "" : ".T") + (alpha != 1.0f ? ".scaled" : "");
     SmallVector<Value> operands = {
-        lhs, materialize(weightName, weight, nodeLoc(node), /*derived=*/true)};
+        lhs, materialize(node.input(1), weight, nodeLoc(node),
+                         llvm::formatv("weight transB={0} alpha={1:x}", transB,
+                                       llvm::bit_cast<uint32_t>(alpha))
+                             .str())};
     if (bias)
-      operands.push_back(materialize(node.input(2) + ".bias", *bias,
-                                     nodeLoc(node), /*derived=*/true));
+      operands.push_back(
+          materialize(node.input(2), *bias, nodeLoc(node), biasDerivation));
     result = create<DenseOp>(node, {m, n}, operands);
   } else {
     FailureOr<Value> bValue = tensorInput(node, 1);
@@ -1121,19 +1143,13 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
           node, {k, n}, rhs,
           {builder.getNamedAttr("perm", builder.getDenseI64ArrayAttr({1, 0}))});
     result = create<MatMulOp>(node, {m, n}, ValueRange{lhs, rhs});
-    if (alpha != 1.0f) {
-      HostTensor scale(std::vector<int64_t>{});
-      scale.f32 = {alpha};
-      result = create<MulOp>(
-          node, {m, n},
-          ValueRange{result, materialize(node.output(0) + ".alpha", scale,
-                                         nodeLoc(node), /*derived=*/true)});
-    }
+    if (alpha != 1.0f)
+      result = create<MulOp>(node, {m, n}, ValueRange{result, scalar(alpha)});
     if (bias)
-      result =
-          create<AddOp>(node, {m, n},
-                        ValueRange{result, materialize(node.input(2) + ".bias",
-                                                       *bias, nodeLoc(node))});
+      result = create<AddOp>(
+          node, {m, n},
+          ValueRange{result, materialize(node.input(2), *bias, nodeLoc(node),
+                                         biasDerivation)});
   }
 
   if (addCAfter) {
@@ -1149,14 +1165,8 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
       return nodeError(node) << "C of shape " << shapeStr(cShape)
                              << " does not broadcast to " << m << "x" << n;
     Value scaledC = *cValue;
-    if (beta != 1.0f) {
-      HostTensor scale(std::vector<int64_t>{});
-      scale.f32 = {beta};
-      scaledC = create<MulOp>(
-          node, cShape,
-          ValueRange{scaledC, materialize(node.output(0) + ".beta", scale,
-                                          nodeLoc(node), /*derived=*/true)});
-    }
+    if (beta != 1.0f)
+      scaledC = create<MulOp>(node, cShape, ValueRange{scaledC, scalar(beta)});
     result = create<AddOp>(node, {m, n}, ValueRange{result, scaledC});
   }
   setOutput(node, 0, result);
@@ -1577,10 +1587,10 @@ LogicalResult GraphImporter::convertSoftmax(const onnx::NodeProto &node,
     return failure();
   ArrayRef<int64_t> s = cast<ShapedType>(x->getType()).getShape();
   int64_t rank = s.size();
-  int64_t axis =
-      normalizeAxis(attrs.getInt("axis", version >= 13 ? -1 : 1), rank);
+  int64_t requested = attrs.getInt("axis", version >= 13 ? -1 : 1);
+  int64_t axis = normalizeAxis(requested, rank);
   if (axis < 0)
-    return nodeError(node) << "axis " << attrs.getInt("axis", 0)
+    return nodeError(node) << "axis " << requested
                            << " is out of range for rank " << rank;
   auto axisAttr = [&](int64_t a) {
     return builder.getNamedAttr("axis", builder.getI64IntegerAttr(a));
@@ -1682,6 +1692,12 @@ LogicalResult GraphImporter::convertReshape(const onnx::NodeProto &node,
                              << total << " elements";
     out[inferred] = total / known;
   }
+  if (checkedNumElements(std::vector<int64_t>(out.begin(), out.end()),
+                         kMaxTensorElements) < 0)
+    return nodeError(node) << "result '" << node.output(0) << "' of shape "
+                           << shapeStr(out) << " has more than "
+                           << kMaxTensorElements
+                           << " elements, lcp's limit for one tensor";
   if (failed(shape::checkReshape(*in, out, [&] { return nodeError(node); })))
     return failure();
   return reshapeTo(node, out);
@@ -1772,10 +1788,14 @@ LogicalResult GraphImporter::convertPad(const onnx::NodeProto &node,
   FailureOr<SmallVector<int64_t>> in = inputShape(node, 0);
   if (failed(in))
     return failure();
-  if (in->size() != 4 || pads.size() != 8)
+  if (in->size() != 4)
     return nodeError(node) << "only padding of rank-4 (NCHW) tensors is "
                               "supported, input has shape "
                            << shapeStr(*in);
+  if (pads.size() != 8)
+    return nodeError(node) << "'pads' must have 8 values (begin and end of "
+                              "each of the 4 dimensions), got "
+                           << pads.size();
   // ONNX order: [n_begin, c_begin, h_begin, w_begin, n_end, c_end, ...].
   if (pads[0] || pads[1] || pads[4] || pads[5])
     return nodeError(node) << "padding the batch or channel dimension is "
