@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 status=0
 python3 /usr/lib/llvm-19/build/utils/lit/lit.py -sv build/test || status=1
-ctest --test-dir build --output-on-failure || status=1
+# -V shows the conformance runner's per-op table and the unit tests.
+ctest --test-dir build -V || status=1
 exit $status
