@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package that building lcp and running its tests needs.
 # Idempotent: packages already present are left as they are.
+#   --with-torch  also PyTorch (about 900 MiB), which the zoo's fidelity test
+#                 and regenerating models need; the build does not.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,10 @@ packages=(
   protobuf-compiler libprotobuf-dev libonnx-dev libonnx-testdata
   libgtest-dev python3 python3-numpy
 )
+
+if [ "${1:-}" = "--with-torch" ]; then
+  packages+=(python3-torch)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

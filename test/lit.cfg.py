@@ -30,5 +30,14 @@ config.substitutions.append(("%models", os.path.join(
 # interpreter.
 config.substitutions.append(("%numpy-python", config.python_executable))
 
+# PyTorch (Debian's python3-torch) runs the zoo's fidelity tests.
+import subprocess
+if subprocess.run([config.python_executable, "-c", "import torch"],
+                  stdout=subprocess.DEVNULL,
+                  stderr=subprocess.DEVNULL).returncode == 0:
+    config.available_features.add("torch")
+config.substitutions.append(("%zoo", os.path.join(
+    os.path.dirname(config.test_source_root), "models")))
+
 llvm_config.add_tool_substitutions(
     ["lcp-opt", "lcp-run"], [config.lcp_tools_dir])
