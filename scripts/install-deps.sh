@@ -13,7 +13,7 @@ packages=(
 )
 
 if [ "${1:-}" = "--with-torch" ]; then
-  packages+=(python3-torch)
+  packages+=(python3-torch python3-torchvision)
 fi
 
 missing=()

@@ -32,10 +32,11 @@ config.substitutions.append(("%numpy-python", config.python_executable))
 
 # PyTorch (Debian's python3-torch) runs the zoo's fidelity tests.
 import subprocess
-if subprocess.run([config.python_executable, "-c", "import torch"],
-                  stdout=subprocess.DEVNULL,
-                  stderr=subprocess.DEVNULL).returncode == 0:
-    config.available_features.add("torch")
+for module in ("torch", "torchvision"):
+    if subprocess.run([config.python_executable, "-c", "import " + module],
+                      stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode == 0:
+        config.available_features.add(module)
 config.substitutions.append(("%zoo", os.path.join(
     os.path.dirname(config.test_source_root), "models")))
 
