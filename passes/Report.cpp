@@ -180,7 +180,7 @@ std::string humanCount(int64_t n) {
 
 void printDot(llvm::raw_ostream &os, ArrayRef<FunctionReport> reports) {
   os << "digraph lcp {\n  rankdir=LR;\n  node [shape=box, "
-        "fontname=\"Helvetica\"];\n";
+        "fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\"];\n";
   for (const FunctionReport &report : reports) {
     std::string prefix = report.name + "_";
     os << "  \"" << prefix << "input\" [label=\"input\", shape=ellipse];\n";
