@@ -625,8 +625,13 @@ struct SplitBranchesPass
       FailureOr<BranchPlan> plan = splitter.plan(model, 0);
       if (failed(plan))
         return failure();
-      if (fits(plan->cost))
+      if (fits(plan->cost)) {
+        emitRemark(func.getLoc())
+            << "split into " << n << " branch(es) to fit the budget: one "
+            << "branch has " << plan->cost.params << " parameters and "
+            << plan->cost.macs << " MACs";
         return n;
+      }
       if (plan->widestLayer <= 1 || n > widest)
         return func.emitOpError()
                << "no split meets the budget (max-params="
