@@ -10,6 +10,7 @@ packages=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   protobuf-compiler libprotobuf-dev libonnx-dev libonnx-testdata
   libgtest-dev python3 python3-numpy
+  libhalide14-0-dev nlohmann-json3-dev
 )
 
 if [ "${1:-}" = "--with-torch" ]; then

@@ -13,15 +13,20 @@
 #include "import/ModelLoader.h"
 #include "runtime/Compare.h"
 #include "runtime/Npy.h"
+#include "runtime/include/lcp_runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -45,6 +50,17 @@ static cl::list<std::string> expectPaths(
     cl::desc("Compare each output with a .npy file (|a - b| <= 1e-4 + "
              "1e-4 * |b|) and fail if any differs"),
     cl::value_desc("file.npy"), cl::cat(runCategory));
+// Spelled --threads on the command line; libLLVM already owns an option of
+// that name, so main() renames the flag before parsing.
+static cl::opt<int> threads(
+    "run-threads",
+    cl::desc("Threads for a package, also spelled --threads: branches run "
+             "in parallel (default 1)"),
+    cl::init(1), cl::cat(runCategory));
+static cl::opt<unsigned> repeat(
+    "repeat",
+    cl::desc("Run each sample this many times and print timings (packages)"),
+    cl::init(1), cl::cat(runCategory));
 static cl::opt<int64_t> batchSize(
     "onnx-batch",
     cl::desc("Value bound to a dynamic batch dimension of an ONNX model"),
@@ -63,11 +79,89 @@ std::vector<int64_t> typeShape(Type type) {
   return std::vector<int64_t>(s.begin(), s.end());
 }
 
-bool planRun(func::FuncOp func, ArrayRef<lcp::HostTensor> inputs,
-             RunPlan &plan) {
-  for (auto [i, input, type] :
-       llvm::enumerate(inputs, func.getArgumentTypes())) {
-    std::vector<int64_t> expected = typeShape(type);
+/// What runs a model: the reference evaluator on IR, or a compiled package
+/// through the runtime's C API.
+class Runner {
+public:
+  virtual ~Runner() = default;
+  std::vector<std::vector<int64_t>> inputShapes, outputShapes;
+  /// Runs one batch-shaped sample; false after printing an error.
+  virtual bool run(ArrayRef<lcp::HostTensor> inputs,
+                   std::vector<lcp::HostTensor> &outputs) = 0;
+};
+
+class ReferenceRunner : public Runner {
+public:
+  explicit ReferenceRunner(func::FuncOp func) : func(func) {
+    for (Type t : func.getArgumentTypes())
+      inputShapes.push_back(typeShape(t));
+    for (Type t : func.getResultTypes())
+      outputShapes.push_back(typeShape(t));
+  }
+  bool run(ArrayRef<lcp::HostTensor> inputs,
+           std::vector<lcp::HostTensor> &outputs) override {
+    FailureOr<SmallVector<lcp::HostTensor>> results =
+        lcp::evaluateFunction(func, inputs);
+    if (failed(results))
+      return false;
+    outputs.assign(results->begin(), results->end());
+    return true;
+  }
+
+private:
+  func::FuncOp func;
+};
+
+class PackageRunner : public Runner {
+public:
+  ~PackageRunner() override { lcp_model_free(model); }
+  bool load(const std::string &dir, int threads) {
+    if (lcp_model_load(dir.c_str(), &model) != LCP_OK ||
+        lcp_model_set_threads(model, threads) != LCP_OK) {
+      llvm::errs() << "error: " << lcp_last_error() << "\n";
+      return false;
+    }
+    for (int i = 0; i < lcp_model_num_inputs(model); ++i) {
+      const int64_t *s = lcp_model_input_shape(model, i);
+      inputShapes.emplace_back(s, s + lcp_model_input_rank(model, i));
+    }
+    for (int i = 0; i < lcp_model_num_outputs(model); ++i) {
+      const int64_t *s = lcp_model_output_shape(model, i);
+      outputShapes.emplace_back(s, s + lcp_model_output_rank(model, i));
+    }
+    return true;
+  }
+  bool run(ArrayRef<lcp::HostTensor> inputs,
+           std::vector<lcp::HostTensor> &outputs) override {
+    std::vector<const float *> in;
+    for (const lcp::HostTensor &t : inputs)
+      in.push_back(t.f32.data());
+    outputs.clear();
+    std::vector<float *> out;
+    for (const std::vector<int64_t> &shape : outputShapes)
+      outputs.emplace_back(shape);
+    for (lcp::HostTensor &t : outputs)
+      out.push_back(t.f32.data());
+    auto start = std::chrono::steady_clock::now();
+    lcp_status status = lcp_model_run(model, in.data(), out.data());
+    times.push_back(std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - start)
+                        .count());
+    if (status != LCP_OK) {
+      llvm::errs() << "error: " << lcp_last_error() << "\n";
+      return false;
+    }
+    return true;
+  }
+  std::vector<double> times;
+
+private:
+  lcp_model *model = nullptr;
+};
+
+bool planRun(ArrayRef<std::vector<int64_t>> inputShapes,
+             ArrayRef<lcp::HostTensor> inputs, RunPlan &plan) {
+  for (auto [i, input, expected] : llvm::enumerate(inputs, inputShapes)) {
     if (input.shape == expected)
       continue;
     bool sampleShaped = !expected.empty() && expected[0] == 1 &&
@@ -127,26 +221,60 @@ void printTensor(llvm::raw_ostream &os, StringRef name,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  std::vector<std::string> renamed;
+  for (int i = 0; i < argc; ++i) {
+    StringRef arg = argv[i];
+    if (arg == "--threads" || arg == "-threads")
+      arg = "--run-threads";
+    else if (arg.starts_with("--threads="))
+      renamed.push_back("--run-threads=" + arg.drop_front(10).str());
+    if (renamed.size() < static_cast<size_t>(i + 1))
+      renamed.push_back(arg.str());
+  }
+  std::vector<char *> args;
+  for (std::string &a : renamed)
+    args.push_back(a.data());
+  argc = static_cast<int>(args.size());
+  argv = args.data();
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(
-      argc, argv, "lcp-run: evaluate a model with lcp's reference evaluator\n");
+      argc, argv,
+      "lcp-run: run a model with lcp's reference evaluator, or a package "
+      "compiled by lcp-compile\n");
 
   DialectRegistry registry;
   registry
       .insert<lcp::LcpDialect, func::FuncDialect, quant::QuantizationDialect>();
   MLIRContext context(registry);
-  lcp::OnnxImportOptions options;
-  options.batchSize = batchSize;
-  OwningOpRef<ModuleOp> module = lcp::loadModel(modelPath, &context, options);
-  if (!module)
-    return 1;
-
-  lcp::DiagnosticPrinter printer(&context);
-  func::FuncOp func = lcp::getEntryFunction(*module);
-  if (!func)
-    return 1;
-  unsigned numInputs = func.getNumArguments();
-  unsigned numOutputs = func.getNumResults();
+  OwningOpRef<ModuleOp> module;
+  std::unique_ptr<Runner> runner;
+  std::optional<lcp::DiagnosticPrinter> printer;
+  bool isPackage = llvm::sys::fs::is_directory(modelPath);
+  if (isPackage) {
+    auto package = std::make_unique<PackageRunner>();
+    if (!package->load(modelPath, threads))
+      return 1;
+    runner = std::move(package);
+  } else {
+    if (threads != 1 || repeat != 1) {
+      llvm::errs() << modelPath
+                   << ": error: --threads and --repeat time compiled "
+                      "packages; the reference evaluator runs once\n";
+      return 1;
+    }
+    lcp::OnnxImportOptions options;
+    options.batchSize = batchSize;
+    module = lcp::loadModel(modelPath, &context, options);
+    if (!module)
+      return 1;
+    printer.emplace(&context);
+    func::FuncOp func = lcp::getEntryFunction(*module);
+    if (!func)
+      return 1;
+    runner = std::make_unique<ReferenceRunner>(func);
+  }
+  unsigned numInputs = runner->inputShapes.size();
+  unsigned numOutputs = runner->outputShapes.size();
   if (inputPaths.size() != numInputs) {
     llvm::errs() << modelPath << ": error: the model takes " << numInputs
                  << " input(s), " << inputPaths.size() << " --input given\n";
@@ -172,20 +300,20 @@ int main(int argc, char **argv) {
     }
   }
   RunPlan plan;
-  if (!planRun(func, inputs, plan))
+  if (!planRun(runner->inputShapes, inputs, plan))
     return 1;
 
   std::vector<lcp::HostTensor> outputs(numOutputs);
   for (int64_t k = 0; k < plan.samples; ++k) {
-    SmallVector<lcp::HostTensor> sampleInputs;
+    std::vector<lcp::HostTensor> sampleInputs;
     for (const lcp::HostTensor &input : inputs)
       sampleInputs.push_back(plan.batched ? sliceSample(input, k) : input);
-    FailureOr<SmallVector<lcp::HostTensor>> results =
-        lcp::evaluateFunction(func, sampleInputs);
-    if (failed(results))
-      return 1;
+    std::vector<lcp::HostTensor> results;
+    for (unsigned r = 0; r < repeat; ++r)
+      if (!runner->run(sampleInputs, results))
+        return 1;
     for (unsigned j = 0; j < numOutputs; ++j) {
-      lcp::HostTensor &result = (*results)[j];
+      lcp::HostTensor &result = results[j];
       if (!plan.batched) {
         outputs[j] = std::move(result);
         continue;
@@ -205,6 +333,20 @@ int main(int argc, char **argv) {
       outputs[j].f32.insert(outputs[j].f32.end(), result.f32.begin(),
                             result.f32.end());
     }
+  }
+  if (auto *package = dynamic_cast<PackageRunner *>(runner.get());
+      package && repeat > 1) {
+    // The first run of each sample warms up; the rest are timed.
+    std::vector<double> timed;
+    for (size_t i = 0; i < package->times.size(); ++i)
+      if (i % repeat != 0)
+        timed.push_back(package->times[i]);
+    std::sort(timed.begin(), timed.end());
+    llvm::outs() << llvm::formatv(
+        "timing: {0} runs after warm-up, {1} thread(s): median {2:f3} ms, "
+        "min {3:f3} ms, max {4:f3} ms\n",
+        timed.size(), threads, timed[timed.size() / 2], timed.front(),
+        timed.back());
   }
 
   bool allMatch = true;

@@ -1,0 +1,585 @@
+//===- HalideEmitter.cpp - lcp units as Halide generators -----------------===//
+//
+// An op visitor over one unit. Each value becomes a Halide Func (or an
+// Input buffer); reductions (convolutions, dense layers, pools) and values
+// that feed them are computed at root with an explicit schedule, while
+// cheap elementwise values with a single elementwise user are inlined into
+// it. The output is deterministic: names come from op order, never from
+// pointers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/halide/HalideEmitter.h"
+#include "dialect/LcpOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <cmath>
+
+using namespace mlir;
+
+namespace lcp::halide {
+namespace {
+
+/// Halide variable names, innermost dimension first.
+constexpr const char *kVars[] = {"x", "y", "c", "n", "d4", "d5"};
+
+std::string floatLiteral(double value) {
+  if (std::isinf(value))
+    return value > 0 ? "std::numeric_limits<float>::infinity()"
+                     : "-std::numeric_limits<float>::infinity()";
+  std::string s = llvm::formatv("{0:e9}", value).str();
+  return s + "f";
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getShape();
+}
+
+class UnitEmitter {
+public:
+  UnitEmitter(Block &body, StringRef name, GeneratorInfo &info)
+      : body(body), name(name), info(info) {}
+
+  LogicalResult emit(raw_ostream &os);
+
+private:
+  /// Tensor-order coordinates (outermost first) of a rank-`rank` value.
+  static SmallVector<std::string> coords(int64_t rank) {
+    SmallVector<std::string> result;
+    for (int64_t i = rank - 1; i >= 0; --i)
+      result.push_back(kVars[i]);
+    return result;
+  }
+  /// `f(...)` with tensor-order coordinates given outermost first.
+  std::string at(Value v, ArrayRef<std::string> tensorCoords) {
+    SmallVector<std::string> halide(tensorCoords.rbegin(), tensorCoords.rend());
+    return names.lookup(v) + "(" + llvm::join(halide, ", ") + ")";
+  }
+  std::string lhs(Value v) { return at(v, coords(shapeOf(v).size())); }
+
+  std::string newName(StringRef prefix) {
+    return (prefix + Twine(counter++)).str();
+  }
+  void defineFunc(Value v, StringRef prefix) {
+    std::string n = newName(prefix);
+    names[v] = n;
+    code << "    Func " << n << "(\"" << n << "\");\n";
+  }
+  /// A Func that reads `v` with a constant value outside its spatial
+  /// extent, for padded windows.
+  std::string exterior(Value v, StringRef value) {
+    ArrayRef<int64_t> s = shapeOf(v);
+    std::string n = newName("pad");
+    code << "    Func " << n << " = BoundaryConditions::constant_exterior("
+         << names.lookup(v) << ", " << value << ", {";
+    for (int64_t i = s.size() - 1; i >= 0; --i)
+      code << "{0, " << s[i] << "}" << (i ? ", " : "");
+    code << "});\n";
+    return n;
+  }
+
+  /// Values to compute at root: reductions and what feeds them (inlining a
+  /// value into a reduction's inner loop would recompute it per tap).
+  bool isReduction(Operation *op) {
+    return isa<Conv2DOp, DenseOp, MatMulOp, MaxPool2DOp, AvgPool2DOp,
+               GlobalAvgPoolOp, LRNOp, SoftmaxOp>(op);
+  }
+  void scheduleValue(Operation *op, Value result);
+
+  LogicalResult emitOp(Operation *op);
+  LogicalResult emitConv(Conv2DOp op);
+  LogicalResult emitDense(DenseOp op);
+  LogicalResult emitMatMul(MatMulOp op);
+  LogicalResult emitBroadcast(Operation *op, StringRef symbol);
+  LogicalResult emitPool(Operation *op);
+  LogicalResult emitGlobalAvgPool(GlobalAvgPoolOp op);
+  LogicalResult emitLRN(LRNOp op);
+  LogicalResult emitConcat(ConcatOp op);
+  LogicalResult emitReshape(ReshapeOp op);
+  LogicalResult emitTranspose(TransposeOp op);
+  LogicalResult emitSoftmax(SoftmaxOp op);
+
+  Block &body;
+  StringRef name;
+  GeneratorInfo &info;
+  llvm::DenseMap<Value, std::string> names;
+  int counter = 0;
+  std::string codeText, scheduleText, declText;
+  llvm::raw_string_ostream code{codeText};
+  llvm::raw_string_ostream schedule{scheduleText};
+  llvm::raw_string_ostream decls{declText};
+};
+
+void UnitEmitter::scheduleValue(Operation *op, Value result) {
+  bool feedsReduction = false, manyUsers = !result.hasOneUse();
+  for (Operation *user : result.getUsers())
+    feedsReduction |= isReduction(user);
+  if (!isReduction(op) && !feedsReduction && !manyUsers)
+    return; // inlined into its one elementwise user
+  ArrayRef<int64_t> s = shapeOf(result);
+  std::string f = names.lookup(result);
+  int64_t rank = s.size();
+  schedule << "    " << f << ".compute_root()";
+  // Vectorize the innermost dimension when it is wide enough, parallelize
+  // the next one out (rows of an image, samples of a batch).
+  if (rank >= 1)
+    schedule << ".vectorize(x, vec, TailStrategy::GuardWithIf)";
+  if (rank >= 2 && s[rank - 2] > 1)
+    schedule << ".parallel(y)";
+  schedule << ";\n";
+  // Convolutions and matrix products accumulate in an update definition.
+  if (isa<Conv2DOp, DenseOp, MatMulOp>(op))
+    schedule << "    " << f
+             << ".update().vectorize(x, vec, TailStrategy::GuardWithIf)"
+             << (rank >= 2 && s[rank - 2] > 1 ? ".parallel(y)" : "") << ";\n";
+}
+
+LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
+  ArrayRef<int64_t> in = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  int64_t groups = op.getGroups();
+  int64_t perGroup = w[0] / groups;
+  std::string padded = exterior(op.getInput(), "0.0f");
+  Value out = op.getOutput();
+  defineFunc(out, "conv");
+  std::string r = newName("r");
+  code << llvm::formatv("    RDom {0}(0, {1}, 0, {2}, 0, {3}, \"{0}\");\n", r,
+                        w[3], w[2], w[1]);
+  std::string f = lhs(out);
+  code << "    " << f << " = "
+       << (op.getBias() ? at(op.getBias(), {"c"}) : "0.0f") << ";\n";
+  std::string channel =
+      groups == 1
+          ? r + ".z"
+          : llvm::formatv("(c / {0}) * {1} + {2}.z", perGroup, w[1], r).str();
+  (void)in;
+  code << "    " << f << " += " << names.lookup(op.getWeight()) << "(" << r
+       << ".x, " << r << ".y, " << r << ".z, c) * " << padded
+       << llvm::formatv("(x * {0} + {1}.x * {2} - {3}, y * {4} + {1}.y * {5} "
+                        "- {6}, {7}, n);\n",
+                        strides[1], r, dil[1], pads[1], strides[0], dil[0],
+                        pads[0], channel);
+  return success();
+}
+
+LogicalResult UnitEmitter::emitDense(DenseOp op) {
+  int64_t k = shapeOf(op.getWeight())[1];
+  defineFunc(op.getOutput(), "dense");
+  std::string r = newName("r");
+  code << llvm::formatv("    RDom {0}(0, {1}, \"{0}\");\n", r, k);
+  std::string f = lhs(op.getOutput());
+  code << "    " << f << " = "
+       << (op.getBias() ? at(op.getBias(), {"x"}) : "0.0f") << ";\n";
+  code << "    " << f << " += " << names.lookup(op.getWeight()) << "(" << r
+       << ", x) * " << names.lookup(op.getInput()) << "(" << r << ", y);\n";
+  return success();
+}
+
+/// Coordinates of an operand broadcast to `out` (NumPy alignment): size-1
+/// dimensions read index 0.
+SmallVector<std::string> broadcastCoords(ArrayRef<int64_t> operand,
+                                         ArrayRef<std::string> out) {
+  SmallVector<std::string> result;
+  size_t offset = out.size() - operand.size();
+  for (size_t i = 0; i < operand.size(); ++i)
+    result.push_back(operand[i] == 1 ? "0" : out[offset + i]);
+  return result;
+}
+
+LogicalResult UnitEmitter::emitMatMul(MatMulOp op) {
+  ArrayRef<int64_t> a = shapeOf(op.getLhs()), b = shapeOf(op.getRhs());
+  Value out = op.getOutput();
+  int64_t rank = shapeOf(out).size();
+  SmallVector<std::string> t = coords(rank);
+  defineFunc(out, "matmul");
+  std::string r = newName("r");
+  code << llvm::formatv("    RDom {0}(0, {1}, \"{0}\");\n", r, a.back());
+  SmallVector<std::string> batch(t.begin(), t.end() - 2);
+  SmallVector<std::string> ac = broadcastCoords(a.drop_back(2), batch);
+  ac.push_back(t[rank - 2]);
+  ac.push_back(r);
+  SmallVector<std::string> bc = broadcastCoords(b.drop_back(2), batch);
+  bc.push_back(r);
+  bc.push_back(t[rank - 1]);
+  code << "    " << lhs(out) << " = 0.0f;\n";
+  code << "    " << lhs(out) << " += " << at(op.getLhs(), ac) << " * "
+       << at(op.getRhs(), bc) << ";\n";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitBroadcast(Operation *op, StringRef symbol) {
+  Value out = op->getResult(0);
+  SmallVector<std::string> t = coords(shapeOf(out).size());
+  defineFunc(out, symbol == "+" ? "add" : "mul");
+  code << "    " << lhs(out) << " = "
+       << at(op->getOperand(0), broadcastCoords(shapeOf(op->getOperand(0)), t))
+       << " " << symbol << " "
+       << at(op->getOperand(1), broadcastCoords(shapeOf(op->getOperand(1)), t))
+       << ";\n";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitPool(Operation *op) {
+  Value input = op->getOperand(0), out = op->getResult(0);
+  ArrayRef<int64_t> in = shapeOf(input);
+  bool isMax = isa<MaxPool2DOp>(op);
+  ArrayRef<int64_t> kernel, strides, pads, dil;
+  SmallVector<int64_t> unitDilation = {1, 1};
+  if (auto max = dyn_cast<MaxPool2DOp>(op)) {
+    kernel = max.getKernel(), strides = max.getStrides(), pads = max.getPads(),
+    dil = max.getDilations();
+  } else {
+    auto avg = cast<AvgPool2DOp>(op);
+    kernel = avg.getKernel(), strides = avg.getStrides(), pads = avg.getPads(),
+    dil = unitDilation;
+  }
+  // Padding never wins a max; an average sums zeros and divides by the
+  // number of positions counted.
+  std::string padded =
+      exterior(input, isMax ? floatLiteral(-INFINITY) : "0.0f");
+  defineFunc(out, isMax ? "maxpool" : "avgpool");
+  std::string r = newName("r");
+  code << llvm::formatv("    RDom {0}(0, {1}, 0, {2}, \"{0}\");\n", r,
+                        kernel[1], kernel[0]);
+  std::string window =
+      llvm::formatv("{0}(x * {1} + {2}.x * {3} - {4}, y * {5} + {2}.y * {6} - "
+                    "{7}, c, n)",
+                    padded, strides[1], r, dil[1], pads[1], strides[0], dil[0],
+                    pads[0])
+          .str();
+  if (isMax) {
+    code << "    " << lhs(out) << " = maximum(" << window << ");\n";
+    return success();
+  }
+  bool includePad = cast<AvgPool2DOp>(op).getCountIncludePad();
+  // Rows [start, start + k) clipped to the counted range: the input, or the
+  // input with its explicit padding.
+  auto extent = [&](StringRef var, int64_t stride, int64_t k, int64_t before,
+                    int64_t size, int64_t after) {
+    int64_t lo = includePad ? -before : 0;
+    int64_t hi = includePad ? size + after : size;
+    return llvm::formatv("(min({0} * {1} - {2} + {3}, {4}) - max({0} * {1} - "
+                         "{2}, {5}))",
+                         var, stride, before, k, hi, lo)
+        .str();
+  };
+  code << "    " << lhs(out) << " = sum(" << window << ") / cast<float>("
+       << extent("y", strides[0], kernel[0], pads[0], in[2], pads[2]) << " * "
+       << extent("x", strides[1], kernel[1], pads[1], in[3], pads[3]) << ");\n";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitGlobalAvgPool(GlobalAvgPoolOp op) {
+  ArrayRef<int64_t> in = shapeOf(op.getInput());
+  defineFunc(op.getOutput(), "gap");
+  std::string r = newName("r");
+  code << llvm::formatv("    RDom {0}(0, {1}, 0, {2}, \"{0}\");\n", r, in[3],
+                        in[2]);
+  code << "    " << lhs(op.getOutput()) << " = sum("
+       << names.lookup(op.getInput()) << "(" << r << ".x, " << r
+       << ".y, c, n)) / " << floatLiteral(in[2] * in[3]) << ";\n";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitLRN(LRNOp op) {
+  int64_t size = op.getSize();
+  int64_t before = (size - 1) / 2;
+  std::string padded = exterior(op.getInput(), "0.0f");
+  std::string squares = newName("lrn_sum");
+  std::string r = newName("r");
+  code << llvm::formatv("    RDom {0}(0, {1}, \"{0}\");\n", r, size);
+  code << "    Func " << squares << "(\"" << squares << "\");\n";
+  code << llvm::formatv("    {0}(x, y, c, n) = sum({1}(x, y, c - {2} + {3}, "
+                        "n) * {1}(x, y, c - {2} + {3}, n));\n",
+                        squares, padded, before, r);
+  schedule << "    " << squares << ".compute_root().vectorize(x, vec, "
+           << "TailStrategy::GuardWithIf).parallel(y);\n";
+  defineFunc(op.getOutput(), "lrn");
+  code << "    " << lhs(op.getOutput()) << " = " << lhs(op.getInput())
+       << " / pow(" << floatLiteral(op.getBias().convertToFloat()) << " + "
+       << floatLiteral(op.getAlpha().convertToFloat() / size) << " * "
+       << squares << "(x, y, c, n), "
+       << floatLiteral(op.getBeta().convertToFloat()) << ");\n";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitConcat(ConcatOp op) {
+  Value out = op.getOutput();
+  int64_t rank = shapeOf(out).size();
+  int64_t axis = op.getAxis();
+  SmallVector<std::string> t = coords(rank);
+  std::string var = t[axis];
+  defineFunc(out, "concat");
+  code << "    " << lhs(out) << " = select(";
+  int64_t offset = 0;
+  for (auto [i, input] : llvm::enumerate(op.getInputs())) {
+    // select evaluates every branch, so each reads a clamped coordinate to
+    // keep its bounds inside its input.
+    SmallVector<std::string> c(t);
+    int64_t size = shapeOf(input)[axis];
+    c[axis] =
+        llvm::formatv("clamp({0} - {1}, 0, {2})", var, offset, size - 1).str();
+    offset += size;
+    bool last = i + 1 == op.getInputs().size();
+    if (!last)
+      code << var << " < " << offset << ", ";
+    code << at(input, c) << (last ? ");\n" : ", ");
+  }
+  if (op.getInputs().size() == 1) // select needs a condition
+    return op.emitOpError() << "single-input concat is not emitted";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitReshape(ReshapeOp op) {
+  ArrayRef<int64_t> in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
+  SmallVector<std::string> t = coords(out.size());
+  // The row-major linear index of an output element, decomposed along the
+  // input's dimensions.
+  std::string linear;
+  int64_t stride = 1;
+  for (int64_t i = out.size() - 1; i >= 0; --i) {
+    if (out[i] == 1)
+      continue;
+    std::string term =
+        stride == 1 ? t[i] : llvm::formatv("{0} * {1}", t[i], stride).str();
+    linear = linear.empty() ? term : term + " + " + linear;
+    stride *= out[i];
+  }
+  if (linear.empty())
+    linear = "0";
+  SmallVector<std::string> c;
+  stride = 1;
+  SmallVector<int64_t> inStrides(in.size());
+  for (int64_t i = in.size() - 1; i >= 0; --i) {
+    inStrides[i] = stride;
+    stride *= in[i];
+  }
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == 1) {
+      c.push_back("0");
+      continue;
+    }
+    std::string index = "(" + linear + ")";
+    if (inStrides[i] != 1)
+      index = llvm::formatv("{0} / {1}", index, inStrides[i]).str();
+    if (i != 0)
+      index = llvm::formatv("({0}) % {1}", index, in[i]).str();
+    c.push_back(index);
+  }
+  defineFunc(op.getOutput(), "reshape");
+  code << "    " << lhs(op.getOutput()) << " = " << at(op.getInput(), c)
+       << ";\n";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitTranspose(TransposeOp op) {
+  ArrayRef<int64_t> perm = op.getPerm();
+  SmallVector<std::string> t = coords(perm.size());
+  SmallVector<std::string> c(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i)
+    c[perm[i]] = t[i];
+  defineFunc(op.getOutput(), "transpose");
+  code << "    " << lhs(op.getOutput()) << " = " << at(op.getInput(), c)
+       << ";\n";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitSoftmax(SoftmaxOp op) {
+  Value in = op.getInput(), out = op.getOutput();
+  int64_t rank = shapeOf(in).size(), axis = op.getAxis();
+  SmallVector<std::string> t = coords(rank);
+  std::string r = newName("r");
+  code << llvm::formatv("    RDom {0}(0, {1}, \"{0}\");\n", r,
+                        shapeOf(in)[axis]);
+  SmallVector<std::string> reduced(t);
+  reduced[axis] = r;
+  std::string maxName = newName("softmax_max"),
+              expName = newName("softmax_exp"),
+              sumName = newName("softmax_sum");
+  std::string pure = at(in, t);
+  auto call = [&](StringRef f, ArrayRef<std::string> c) {
+    SmallVector<std::string> h(c.rbegin(), c.rend());
+    return (f + "(" + llvm::join(h, ", ") + ")").str();
+  };
+  code << "    Func " << maxName << "(\"" << maxName << "\"), " << expName
+       << "(\"" << expName << "\"), " << sumName << "(\"" << sumName
+       << "\");\n";
+  code << "    " << call(maxName, t) << " = maximum(" << at(in, reduced)
+       << ");\n";
+  code << "    " << call(expName, t) << " = exp(" << pure << " - "
+       << call(maxName, t) << ");\n";
+  code << "    " << call(sumName, t) << " = sum(" << call(expName, reduced)
+       << ");\n";
+  defineFunc(out, "softmax");
+  code << "    " << lhs(out) << " = " << call(expName, t) << " / "
+       << call(sumName, t) << ";\n";
+  schedule << "    " << maxName << ".compute_root();\n    " << expName
+           << ".compute_root();\n    " << sumName << ".compute_root();\n";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitOp(Operation *op) {
+  if (auto c = dyn_cast<ConstantOp>(op)) {
+    std::string n = newName("w");
+    names[c.getOutput()] = n;
+    ArrayRef<int64_t> s = shapeOf(c.getOutput());
+    decls << "  Input<Buffer<float, " << s.size() << ">> " << n << "{\"" << n
+          << "\"};\n";
+    info.args.push_back({PipelineArg::Kind::Weight, n,
+                         std::vector<int64_t>(s.begin(), s.end()), op});
+    return success();
+  }
+  LogicalResult result =
+      llvm::TypeSwitch<Operation *, LogicalResult>(op)
+          .Case([&](Conv2DOp o) { return emitConv(o); })
+          .Case([&](DenseOp o) { return emitDense(o); })
+          .Case([&](MatMulOp o) { return emitMatMul(o); })
+          .Case([&](AddOp o) { return emitBroadcast(o, "+"); })
+          .Case([&](MulOp o) { return emitBroadcast(o, "*"); })
+          .Case([&](ReluOp o) {
+            defineFunc(o.getOutput(), "relu");
+            code << "    " << lhs(o.getOutput()) << " = max("
+                 << lhs(o.getInput()) << ", 0.0f);\n";
+            return success();
+          })
+          .Case([&](ClipOp o) {
+            defineFunc(o.getOutput(), "clip");
+            std::string v = lhs(o.getInput());
+            if (o.getMin())
+              v = "max(" + v + ", " +
+                  floatLiteral(o.getMin()->convertToFloat()) + ")";
+            if (o.getMax())
+              v = "min(" + v + ", " +
+                  floatLiteral(o.getMax()->convertToFloat()) + ")";
+            code << "    " << lhs(o.getOutput()) << " = " << v << ";\n";
+            return success();
+          })
+          .Case<MaxPool2DOp, AvgPool2DOp>(
+              [&](Operation *o) { return emitPool(o); })
+          .Case([&](GlobalAvgPoolOp o) { return emitGlobalAvgPool(o); })
+          .Case([&](BatchNormOp o) {
+            defineFunc(o.getOutput(), "batchnorm");
+            int64_t rank = shapeOf(o.getInput()).size();
+            std::string ch = kVars[rank - 2];
+            code << "    " << lhs(o.getOutput()) << " = "
+                 << names.lookup(o.getScale()) << "(" << ch << ") * ("
+                 << lhs(o.getInput()) << " - " << names.lookup(o.getMean())
+                 << "(" << ch << ")) / sqrt(" << names.lookup(o.getVariance())
+                 << "(" << ch << ") + "
+                 << floatLiteral(o.getEpsilon().convertToFloat()) << ") + "
+                 << names.lookup(o.getBias()) << "(" << ch << ");\n";
+            return success();
+          })
+          .Case([&](LRNOp o) { return emitLRN(o); })
+          .Case([&](ConcatOp o) { return emitConcat(o); })
+          .Case([&](ReshapeOp o) { return emitReshape(o); })
+          .Case([&](TransposeOp o) { return emitTranspose(o); })
+          .Case([&](SoftmaxOp o) { return emitSoftmax(o); })
+          .Default([&](Operation *o) {
+            return o->emitOpError() << "has no Halide code generation";
+          });
+  if (failed(result))
+    return failure();
+  scheduleValue(op, op->getResult(0));
+  return success();
+}
+
+LogicalResult UnitEmitter::emit(raw_ostream &os) {
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !type.getElementType().isF32())
+      return emitError(arg.getLoc())
+             << "unit input " << i << " has type " << arg.getType()
+             << "; the Halide backend takes f32 tensors so far";
+    std::string n = "input" + std::to_string(i);
+    names[arg] = n;
+    decls << "  Input<Buffer<float, " << type.getRank() << ">> " << n << "{\""
+          << n << "\"};\n";
+    info.args.push_back(
+        {PipelineArg::Kind::Input, n,
+         std::vector<int64_t>(type.getShape().begin(), type.getShape().end())});
+  }
+  Operation *terminator = body.getTerminator();
+  for (Operation &op : body.without_terminator()) {
+    for (Type t : op.getResultTypes())
+      if (!cast<ShapedType>(t).getElementType().isF32())
+        return op.emitOpError()
+               << "produces " << t
+               << "; the Halide backend takes f32 tensors so far";
+    if (failed(emitOp(&op)))
+      return failure();
+  }
+  SmallVector<std::string> outputs;
+  for (auto [i, v] : llvm::enumerate(terminator->getOperands())) {
+    std::string n = "output" + std::to_string(i);
+    ArrayRef<int64_t> s = shapeOf(v);
+    decls << "  Output<Buffer<float, " << s.size() << ">> " << n << "{\"" << n
+          << "\"};\n";
+    info.args.push_back({PipelineArg::Kind::Output, n,
+                         std::vector<int64_t>(s.begin(), s.end())});
+    code << "    " << n << "(" <<
+        [&] {
+          SmallVector<std::string> h;
+          for (size_t d = 0; d < s.size(); ++d)
+            h.push_back(kVars[d]);
+          return llvm::join(h, ", ");
+        }()
+         << ") = " << lhs(v) << ";\n";
+    outputs.push_back(n);
+  }
+
+  // Every buffer's extents are static: telling Halide lets it drop bounds
+  // checks and pick vector loops that fit.
+  std::string bounds;
+  llvm::raw_string_ostream b(bounds);
+  for (const PipelineArg &arg : info.args) {
+    b << "    " << arg.name;
+    for (size_t d = 0; d < arg.shape.size(); ++d)
+      b << ".dim(" << d << ").set_bounds(0, "
+        << arg.shape[arg.shape.size() - 1 - d] << ")";
+    b << ";\n";
+  }
+
+  os << "// Halide generator of lcp unit '" << info.name
+     << "', emitted by lcp. Weights are runtime inputs.\n";
+  os << "class " << info.name << "_generator : public Halide::Generator<"
+     << info.name << "_generator> {\npublic:\n";
+  os << declText;
+  os << "\n  void generate() {\n";
+  os << "    using namespace Halide;\n";
+  os << "    Var x(\"x\"), y(\"y\"), c(\"c\"), n(\"n\"), d4(\"d4\"), "
+        "d5(\"d5\");\n";
+  os << "    const int vec = natural_vector_size<float>();\n";
+  os << "    (void)c;\n    (void)n;\n    (void)d4;\n    (void)d5;\n";
+  os << codeText;
+  os << "\n    // Static shapes.\n" << bounds;
+  os << "\n    // Schedule.\n" << scheduleText;
+  for (const std::string &out : outputs)
+    os << "    " << out << ".vectorize(x, vec, TailStrategy::GuardWithIf);\n";
+  os << "  }\n};\n";
+  os << "HALIDE_REGISTER_GENERATOR(" << info.name << "_generator, " << info.name
+     << ")\n";
+  return success();
+}
+
+} // namespace
+
+LogicalResult emitGenerator(Operation *unit, StringRef name, raw_ostream &os,
+                            GeneratorInfo &info) {
+  info.name = name.str();
+  info.args.clear();
+  Region &region = unit->getRegion(0);
+  if (!region.hasOneBlock())
+    return unit->emitOpError() << "must have one block to emit";
+  UnitEmitter emitter(region.front(), name, info);
+  return emitter.emit(os);
+}
+
+} // namespace lcp::halide

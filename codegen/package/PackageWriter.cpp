@@ -1,0 +1,563 @@
+//===- PackageWriter.cpp - Compiling a model into a package ---------------===//
+
+#include "codegen/package/PackageWriter.h"
+#include "codegen/halide/HalideEmitter.h"
+#include "codegen/package/Toolchain.h"
+#include "dialect/LcpOps.h"
+#include "dialect/ReferenceEvaluator.h"
+#include "runtime/Sha256.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
+using namespace mlir;
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+namespace lcp {
+
+bool lookupTarget(StringRef name, TargetInfo &target, std::string &error) {
+  static const TargetInfo targets[] = {
+      {"cpu:host", "host", LCP_HOST_CC, LCP_HOST_AR},
+      {"cpu:rpi3", "arm-32-linux", "arm-linux-gnueabihf-gcc",
+       "arm-linux-gnueabihf-ar"},
+      {"cpu:arm64", "arm-64-linux", "aarch64-linux-gnu-gcc",
+       "aarch64-linux-gnu-ar"},
+  };
+  StringRef wanted = name == "cpu" ? "cpu:host" : name;
+  for (const TargetInfo &t : targets)
+    if (t.name == wanted) {
+      target = t;
+      return true;
+    }
+  error = "unknown target '" + name.str() +
+          "'; lcp-compile knows cpu (= cpu:host), cpu:host, cpu:rpi3 "
+          "(32-bit ARM, Raspberry Pi 3 / PYNQ) and cpu:arm64";
+  return false;
+}
+
+namespace {
+
+/// One unit of the model as the package describes it.
+struct Unit {
+  Operation *op; // lcp.branch, lcp.merge, or the func.func itself
+  std::string id;
+  std::string kind;
+  std::string device;
+  std::vector<std::string> inputs; // value names
+  std::vector<std::string> outputs;
+  halide::GeneratorInfo generator;
+  std::string source;
+};
+
+double seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+class PackageBuilder {
+public:
+  PackageBuilder(ModuleOp module, const PackageOptions &options)
+      : module(module), options(options) {}
+
+  LogicalResult run();
+
+private:
+  InFlightDiagnostic error() { return module.emitError(); }
+  void progress(StringRef stage, StringRef what, double time) {
+    if (!options.progress)
+      return;
+    std::lock_guard<std::mutex> guard(progressLock);
+    *options.progress << llvm::formatv(
+        "lcp-compile: {0,-9} {1,-12} {2,7:f2} s\n", stage, what, time);
+    options.progress->flush();
+  }
+
+  LogicalResult collectUnits(func::FuncOp func);
+  LogicalResult buildCode();
+  LogicalResult writeWeights();
+  LogicalResult writeManifest();
+  LogicalResult commit();
+
+  /// Runs `argv`, its output going to a log file; on failure reports the
+  /// command and what it printed.
+  LogicalResult runCommand(ArrayRef<std::string> argv, StringRef what);
+  /// Runs `count` jobs on `options.jobs` threads; fails if any fails.
+  LogicalResult parallel(size_t count,
+                         llvm::function_ref<LogicalResult(size_t)> job);
+  LogicalResult writeFile(StringRef relative, StringRef contents);
+
+  ModuleOp module;
+  const PackageOptions &options;
+  func::FuncOp func;
+  std::vector<Unit> units;
+  std::vector<std::string> inputValues, outputValues;
+  std::string tempDir;
+  std::mutex progressLock, errorLock;
+  std::string firstFailure;
+};
+
+LogicalResult PackageBuilder::collectUnits(func::FuncOp f) {
+  func = f;
+  DenseMap<Value, std::string> valueNames;
+  for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+    std::string name = "input:" + std::to_string(i);
+    valueNames[arg] = name;
+    inputValues.push_back(name);
+  }
+  Block &body = func.getBody().front();
+  for (Operation &op : body.without_terminator()) {
+    if (isa<ConstantOp>(op))
+      continue;
+    Unit unit;
+    unit.op = &op;
+    if (auto branch = dyn_cast<BranchOp>(op)) {
+      unit.id = branch.getId().str();
+      unit.kind = "branch";
+      unit.device = branch.getDevice().value_or("").str();
+    } else if (auto merge = dyn_cast<MergeOp>(op)) {
+      unit.id = merge.getId().str();
+      unit.kind = "merge";
+      unit.device = merge.getDevice().value_or("").str();
+    } else {
+      continue;
+    }
+    for (Value operand : op.getOperands()) {
+      if (!valueNames.count(operand))
+        return op.emitOpError() << "reads a value that is neither a model "
+                                   "input nor a unit's result";
+      unit.inputs.push_back(valueNames.lookup(operand));
+    }
+    for (auto [k, result] : llvm::enumerate(op.getResults())) {
+      std::string name = unit.id + ":" + std::to_string(k);
+      valueNames[result] = name;
+      unit.outputs.push_back(name);
+    }
+    units.push_back(std::move(unit));
+  }
+  if (units.empty()) {
+    // An unsplit model is one unit: the whole function.
+    for (Operation &op : body.without_terminator())
+      (void)op;
+    Unit unit;
+    unit.op = func;
+    unit.id = "model";
+    unit.kind = "model";
+    unit.inputs = inputValues;
+    for (size_t k = 0; k < func.getNumResults(); ++k)
+      unit.outputs.push_back("model:" + std::to_string(k));
+    for (auto [k, v] : llvm::enumerate(body.getTerminator()->getOperands()))
+      valueNames[v] = unit.outputs[k];
+    units.push_back(std::move(unit));
+  } else {
+    for (Operation &op : body.without_terminator())
+      if (!isa<ConstantOp, BranchOp, MergeOp>(op))
+        return op.emitOpError()
+               << "is outside every unit; run --lcp-outline-branches (or "
+                  "compile an unsplit model, which is one unit)";
+  }
+  for (Value v : body.getTerminator()->getOperands()) {
+    if (!valueNames.count(v))
+      return func.emitOpError() << "returns a value no unit computes";
+    outputValues.push_back(valueNames.lookup(v));
+  }
+  for (Unit &unit : units) {
+    auto start = std::chrono::steady_clock::now();
+    llvm::raw_string_ostream os(unit.source);
+    if (failed(halide::emitGenerator(unit.op, "lcp_" + unit.id, os,
+                                     unit.generator)))
+      return failure();
+    progress("emit", unit.id, seconds(start));
+  }
+  return success();
+}
+
+LogicalResult PackageBuilder::writeFile(StringRef relative,
+                                        StringRef contents) {
+  SmallString<256> full(tempDir);
+  path::append(full, relative);
+  fs::create_directories(path::parent_path(full));
+  std::error_code ec;
+  llvm::raw_fd_ostream os(full, ec);
+  if (ec)
+    return error() << "cannot write " << full << ": " << ec.message();
+  os << contents;
+  return success();
+}
+
+LogicalResult PackageBuilder::runCommand(ArrayRef<std::string> argv,
+                                         StringRef what) {
+  SmallString<256> log(tempDir);
+  path::append(log, "gen", (what + ".log").str());
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
+                                          StringRef(log)};
+  SmallVector<StringRef> args(argv.begin(), argv.end());
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(args[0], args, std::nullopt, redirects,
+                                     /*SecondsToWait=*/0, /*MemoryLimit=*/0,
+                                     &message);
+  if (rc == 0)
+    return success();
+  std::string output;
+  if (auto buffer = llvm::MemoryBuffer::getFile(log))
+    output = (*buffer)->getBuffer().take_back(4000).str();
+  std::lock_guard<std::mutex> guard(errorLock);
+  if (firstFailure.empty())
+    firstFailure = "failed (" +
+                   (message.empty() ? "exit " + std::to_string(rc) : message) +
+                   "): " + llvm::join(argv, " ") + "\n" + output;
+  return failure();
+}
+
+LogicalResult
+PackageBuilder::parallel(size_t count,
+                         llvm::function_ref<LogicalResult(size_t)> job) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> ok{true};
+  auto worker = [&] {
+    for (size_t i; ok && (i = next++) < count;)
+      if (failed(job(i)))
+        ok = false;
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < std::max(1u, options.jobs) && t < count; ++t)
+    threads.emplace_back(worker);
+  worker();
+  for (std::thread &t : threads)
+    t.join();
+  if (!ok)
+    return error() << "a generator build step " << firstFailure;
+  return success();
+}
+
+LogicalResult PackageBuilder::buildCode() {
+  const TargetInfo &target = options.target;
+  // Generator sources: one translation unit per unit, linked with Halide's
+  // GenGen.cpp into one generator program that builds every unit.
+  for (Unit &u : units)
+    if (failed(writeFile("gen/" + u.id + ".cpp",
+                         "#include \"Halide.h\"\n#include <limits>\n\n" +
+                             u.source)))
+      return failure();
+  std::vector<std::string> sources;
+  for (Unit &u : units)
+    sources.push_back(tempDir + "/gen/" + u.id + ".cpp");
+  sources.push_back(LCP_HALIDE_GENGEN);
+  std::vector<std::string> objects(sources.size());
+  auto start = std::chrono::steady_clock::now();
+  if (failed(parallel(sources.size(), [&](size_t i) {
+        auto t0 = std::chrono::steady_clock::now();
+        objects[i] = tempDir + "/gen/" + std::to_string(i) + ".o";
+        LogicalResult r = runCommand({LCP_HOST_CXX, "-std=c++17", "-O1", "-g0",
+                                      "-c", "-I" LCP_HALIDE_INCLUDE_DIR,
+                                      sources[i], "-o", objects[i]},
+                                     "compile-" + std::to_string(i));
+        progress("compile", i < units.size() ? units[i].id : "GenGen",
+                 seconds(t0));
+        return r;
+      })))
+    return failure();
+  std::vector<std::string> link = {LCP_HOST_CXX};
+  link.insert(link.end(), objects.begin(), objects.end());
+  std::string generator = tempDir + "/gen/generator";
+  for (std::string arg : {"-o", generator.c_str(), LCP_HALIDE_LIBRARY,
+                          "-lpthread", "-ldl", "-Wl,-rpath," LCP_HALIDE_LIBDIR})
+    link.push_back(arg);
+  if (failed(runCommand(link, "link-generator")))
+    return error() << "linking the generator " << firstFailure;
+  progress("link", "generator", seconds(start));
+
+  // Run the generator once per unit (no Halide runtime inside), and once for
+  // the runtime that every unit shares.
+  std::string cpuDir = tempDir + "/cpu";
+  fs::create_directories(cpuDir);
+  std::string halideTarget = target.halideTarget;
+  if (failed(parallel(units.size() + 1, [&](size_t i) {
+        auto t0 = std::chrono::steady_clock::now();
+        LogicalResult r = success();
+        if (i < units.size()) {
+          std::string fn = units[i].generator.name;
+          r = runCommand({generator, "-g", fn, "-f", fn, "-o", cpuDir, "-e",
+                          "static_library,h",
+                          "target=" + halideTarget + "-no_runtime"},
+                         "generate-" + units[i].id);
+        } else {
+          r = runCommand({generator, "-r", "halide_runtime", "-o", cpuDir, "-e",
+                          "static_library", "target=" + halideTarget},
+                         "generate-runtime");
+        }
+        progress("generate", i < units.size() ? units[i].id : "runtime",
+                 seconds(t0));
+        return r;
+      })))
+    return failure();
+
+  // The unit table the runtime looks up, and the model header.
+  std::string table = "/* The units of this package, for the lcp runtime. "
+                      "Generated by lcp-compile. */\n#include "
+                      "\"lcp_runtime.h\"\n";
+  for (Unit &u : units)
+    table += "#include \"" + u.generator.name + ".h\"\n";
+  table += "\nconst lcp_unit_entry lcp_model_units[] = {\n";
+  for (Unit &u : units)
+    table += "    {\"" + u.id + "\", " + u.generator.name + "_argv},\n";
+  table +=
+      "};\nconst int lcp_model_num_units = " + std::to_string(units.size()) +
+      ";\n";
+  std::string header =
+      "/* " + options.modelName +
+      ": units compiled by lcp-compile. Link cpu/libmodel.a and the lcp "
+      "runtime, then call lcp_model_load_linked(package_dir, "
+      "lcp_model_units, lcp_model_num_units, &model). */\n#ifndef "
+      "LCP_MODEL_H\n#define LCP_MODEL_H\n#include \"lcp_runtime.h\"\n#ifdef "
+      "__cplusplus\nextern \"C\" {\n#endif\nextern const lcp_unit_entry "
+      "lcp_model_units[];\nextern const int lcp_model_num_units;\n#ifdef "
+      "__cplusplus\n}\n#endif\n#endif\n";
+  if (failed(writeFile("cpu/model_units.c", table)) ||
+      failed(writeFile("cpu/model.h", header)))
+    return failure();
+  start = std::chrono::steady_clock::now();
+  std::string glue = tempDir + "/gen/model_units.o";
+  if (failed(runCommand({target.cc, "-O2", "-fPIC", "-c",
+                         "-I" LCP_RUNTIME_INCLUDE_DIR, "-I" + cpuDir,
+                         "-I" LCP_HALIDE_INCLUDE_DIR, cpuDir + "/model_units.c",
+                         "-o", glue},
+                        "compile-glue")))
+    return error() << "compiling the unit table " << firstFailure;
+
+  // libmodel.a holds every unit, the Halide runtime and the table.
+  std::string script = "CREATE " + cpuDir + "/libmodel.a\n";
+  for (Unit &u : units)
+    script += "ADDLIB " + cpuDir + "/" + u.generator.name + ".a\n";
+  script += "ADDLIB " + cpuDir + "/halide_runtime.a\nADDMOD " + glue +
+            "\nSAVE\nEND\n";
+  fs::remove(cpuDir + "/libmodel.a");
+  if (failed(writeFile("gen/libmodel.mri", script)) ||
+      failed(runCommand({"/bin/sh", "-c",
+                         target.ar + " -M < " + tempDir + "/gen/libmodel.mri"},
+                        "archive-mri")))
+    return error() << "archiving libmodel.a " << firstFailure;
+  if (failed(runCommand({target.cc, "-shared", "-o", cpuDir + "/libmodel.so",
+                         "-Wl,--whole-archive", cpuDir + "/libmodel.a",
+                         "-Wl,--no-whole-archive", "-lpthread", "-ldl", "-lm"},
+                        "link-shared")))
+    return error() << "linking libmodel.so " << firstFailure;
+  progress("link", "libmodel", seconds(start));
+  return success();
+}
+
+LogicalResult PackageBuilder::writeWeights() {
+  // safetensors: an 8-byte little-endian header size, a JSON header naming
+  // each tensor's dtype, shape and byte range, then the data.
+  llvm::json::Object header;
+  std::string data;
+  for (Unit &u : units)
+    for (halide::PipelineArg &arg : u.generator.args) {
+      if (arg.kind != halide::PipelineArg::Kind::Weight)
+        continue;
+      SmallVector<HostTensor> values;
+      if (failed(cast<ConstantOp>(arg.constant).evaluate({}, values)))
+        return failure();
+      size_t begin = data.size();
+      data.append(reinterpret_cast<const char *>(values[0].f32.data()),
+                  values[0].f32.size() * sizeof(float));
+      llvm::json::Array shape;
+      for (int64_t d : arg.shape)
+        shape.push_back(d);
+      header[u.id + "." + arg.name] = llvm::json::Object{
+          {"dtype", "F32"},
+          {"shape", std::move(shape)},
+          {"data_offsets",
+           llvm::json::Array{static_cast<int64_t>(begin),
+                             static_cast<int64_t>(data.size())}}};
+    }
+  std::string headerText;
+  llvm::raw_string_ostream(headerText) << llvm::json::Value(std::move(header));
+  // Pad the header so that the data starts 8-byte aligned.
+  headerText.append((8 - headerText.size() % 8) % 8, ' ');
+  std::string file(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    file[i] =
+        static_cast<char>((uint64_t(headerText.size()) >> (8 * i)) & 0xff);
+  file += headerText;
+  file += data;
+  return writeFile("weights.safetensors", file);
+}
+
+LogicalResult PackageBuilder::writeManifest() {
+  auto shapeJson = [](ArrayRef<int64_t> shape) {
+    llvm::json::Array a;
+    for (int64_t d : shape)
+      a.push_back(d);
+    return a;
+  };
+  auto nameOf = [&](bool input, unsigned i) -> std::string {
+    auto attr = input ? func.getArgAttrOfType<StringAttr>(i, "lcp.name")
+                      : func.getResultAttrOfType<StringAttr>(i, "lcp.name");
+    return attr ? attr.str() : (input ? "input" : "output") + std::to_string(i);
+  };
+  llvm::json::Array inputs, outputs, unitList;
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+    inputs.push_back(llvm::json::Object{
+        {"name", nameOf(true, i)},
+        {"value", inputValues[i]},
+        {"shape", shapeJson(cast<ShapedType>(type).getShape())},
+        {"dtype", "f32"}});
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
+    outputs.push_back(llvm::json::Object{
+        {"name", nameOf(false, i)},
+        {"value", outputValues[i]},
+        {"shape", shapeJson(cast<ShapedType>(type).getShape())},
+        {"dtype", "f32"}});
+  for (Unit &u : units) {
+    llvm::json::Array in, weights, out;
+    for (const std::string &v : u.inputs)
+      in.push_back(v);
+    size_t k = 0;
+    for (halide::PipelineArg &arg : u.generator.args) {
+      if (arg.kind == halide::PipelineArg::Kind::Weight)
+        weights.push_back(u.id + "." + arg.name);
+      if (arg.kind == halide::PipelineArg::Kind::Output)
+        out.push_back(llvm::json::Object{{"value", u.outputs[k++]},
+                                         {"shape", shapeJson(arg.shape)}});
+    }
+    llvm::json::Object unit{{"id", u.id},
+                            {"kind", u.kind},
+                            {"function", u.generator.name},
+                            {"inputs", std::move(in)},
+                            {"weights", std::move(weights)},
+                            {"outputs", std::move(out)}};
+    unit["device"] = u.device.empty() ? llvm::json::Value(nullptr)
+                                      : llvm::json::Value(u.device);
+    unitList.push_back(std::move(unit));
+  }
+  // Checksums of every file in the package, in sorted order.
+  llvm::json::Object files;
+  std::error_code ec;
+  std::vector<std::string> paths;
+  for (fs::recursive_directory_iterator it(tempDir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    StringRef p = it->path();
+    StringRef relative = p.drop_front(tempDir.size() + 1);
+    if (relative.starts_with("gen") ||
+        it->type() != fs::file_type::regular_file)
+      continue;
+    paths.push_back(relative.str());
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const std::string &relative : paths) {
+    auto buffer = llvm::MemoryBuffer::getFile(tempDir + "/" + relative,
+                                              /*IsText=*/false);
+    if (!buffer)
+      return error() << "cannot read " << relative;
+    files[relative] =
+        sha256Hex((*buffer)->getBufferStart(), (*buffer)->getBufferSize());
+  }
+  llvm::json::Object manifest{
+      {"format", "lcp-package"},
+      {"version", 1},
+      {"model", options.modelName},
+      {"target", options.target.name},
+      {"halide_target", options.target.halideTarget},
+      {"generator", "lcp " LCP_VERSION_STRING},
+      {"inputs", std::move(inputs)},
+      {"outputs", std::move(outputs)},
+      {"units", std::move(unitList)},
+      {"weights", llvm::json::Object{{"file", "weights.safetensors"}}},
+      {"quantization", nullptr},
+      {"files", std::move(files)}};
+  std::string text;
+  llvm::raw_string_ostream(text)
+      << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
+  return writeFile("manifest.json", text);
+}
+
+LogicalResult PackageBuilder::commit() {
+  // The temporary folder replaces the output in one rename; an older
+  // package is moved aside first and removed once the new one is in place.
+  std::string out = options.outputDir;
+  std::string old;
+  if (fs::exists(out)) {
+    old = out + ".lcp-old";
+    fs::remove_directories(old);
+    if (std::error_code ec = fs::rename(out, old))
+      return error() << "cannot move the old package aside: " << ec.message();
+  }
+  if (std::error_code ec = fs::rename(tempDir, out)) {
+    if (!old.empty())
+      (void)fs::rename(old, out);
+    return error() << "cannot move the package into place at " << out << ": "
+                   << ec.message();
+  }
+  if (!old.empty())
+    fs::remove_directories(old);
+  return success();
+}
+
+LogicalResult PackageBuilder::run() {
+  func::FuncOp entry = getEntryFunction(module);
+  if (!entry)
+    return failure();
+  std::string out = options.outputDir;
+  if (!options.generatorsOnly && fs::exists(out)) {
+    // Never overwrite what is not ours.
+    if (!fs::is_directory(out) || !fs::exists(out + "/manifest.json"))
+      return error() << out
+                     << " exists and is not an lcp package; refusing to "
+                        "overwrite it (remove it or choose another -o)";
+    auto manifest = llvm::MemoryBuffer::getFile(out + "/manifest.json");
+    if (!manifest ||
+        !(*manifest)->getBuffer().contains("\"format\": \"lcp-package\""))
+      return error() << out
+                     << " exists and is not an lcp package; refusing to "
+                        "overwrite it (remove it or choose another -o)";
+  }
+  auto start = std::chrono::steady_clock::now();
+  if (failed(collectUnits(entry)))
+    return failure();
+  if (options.generatorsOnly) {
+    for (Unit &u : units)
+      *options.generatorsOnly << u.source << "\n";
+    return success();
+  }
+  tempDir =
+      out + ".lcp-tmp-" + std::to_string(llvm::sys::Process::getProcessId());
+  fs::remove_directories(tempDir);
+  if (std::error_code ec = fs::create_directories(tempDir))
+    return error() << "cannot create " << tempDir << ": " << ec.message();
+  LogicalResult result = success();
+  if (failed(buildCode()) || failed(writeWeights()) || failed(writeManifest()))
+    result = failure();
+  // The build's scratch files stay out of the package.
+  if (succeeded(result)) {
+    fs::remove_directories(tempDir + "/gen");
+    result = commit();
+  }
+  if (succeeded(result))
+    progress("package", options.modelName, seconds(start));
+  if (failed(result))
+    fs::remove_directories(tempDir);
+  return result;
+}
+
+} // namespace
+
+LogicalResult writePackage(ModuleOp module, const PackageOptions &options) {
+  PackageBuilder builder(module, options);
+  return builder.run();
+}
+
+} // namespace lcp

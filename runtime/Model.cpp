@@ -1,0 +1,310 @@
+//===- Model.cpp - The C API: loading and running packages ----------------===//
+//
+// Runs the units of a package in manifest order. With more than one thread,
+// the branches (which depend only on the model inputs) run in parallel and
+// the merge runs once they are done. Each call into a unit passes Halide
+// buffers that describe the runtime's own arrays, so nothing is copied.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/Package.h"
+#include "runtime/include/lcp_runtime.h"
+
+#include "HalideRuntime.h"
+
+#include <dlfcn.h>
+
+#include <atomic>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+// Defined by the Halide runtime in a statically linked libmodel.a; null
+// when the package's code is loaded with dlopen instead.
+extern "C" __attribute__((weak)) halide_error_handler_t
+halide_set_error_handler(halide_error_handler_t handler);
+
+namespace {
+
+thread_local std::string lastError;
+/// Halide reports a failure (a buffer of the wrong size, say) through its
+/// error handler before the pipeline returns an error code; the default
+/// handler aborts the process, so the runtime installs this one.
+thread_local std::string halideMessage;
+
+void recordHalideError(void *, const char *message) {
+  halideMessage = message;
+  while (!halideMessage.empty() && halideMessage.back() == '\n')
+    halideMessage.pop_back();
+}
+
+lcp_status fail(lcp_status status, std::string message) {
+  lastError = std::move(message);
+  return status;
+}
+
+/// A dense row-major f32 array viewed as a Halide buffer.
+struct BufferView {
+  std::vector<halide_dimension_t> dims;
+  halide_buffer_t buffer;
+
+  BufferView(const float *data, const std::vector<int64_t> &shape) {
+    dims.resize(shape.size());
+    int32_t stride = 1;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      // Halide lists dimensions innermost first.
+      int64_t extent = shape[shape.size() - 1 - i];
+      dims[i] = {0, static_cast<int32_t>(extent), stride, 0};
+      stride *= static_cast<int32_t>(extent);
+    }
+    std::memset(&buffer, 0, sizeof(buffer));
+    buffer.host = reinterpret_cast<uint8_t *>(const_cast<float *>(data));
+    buffer.type.code = halide_type_float;
+    buffer.type.bits = 32;
+    buffer.type.lanes = 1;
+    buffer.dimensions = static_cast<int32_t>(shape.size());
+    buffer.dim = dims.empty() ? nullptr : dims.data();
+  }
+};
+
+} // namespace
+
+struct lcp_model {
+  lcp::Package package;
+  void *library = nullptr;
+  std::vector<int (*)(void **)> functions; // per unit
+  std::map<std::string, std::vector<float>> values;
+  int threads = 1;
+
+  ~lcp_model() {
+    if (library)
+      dlclose(library);
+  }
+
+  lcp_status bindUnits(const lcp_unit_entry *units, int numUnits) {
+    for (const lcp::UnitInfo &u : package.units) {
+      int (*fn)(void **) = nullptr;
+      for (int i = 0; i < numUnits; ++i)
+        if (u.id == units[i].id)
+          fn = units[i].argv;
+      if (!fn)
+        return fail(LCP_ERROR_FORMAT, package.dir + ": the code has no unit '" +
+                                          u.id + "' that the manifest lists");
+      functions.push_back(fn);
+    }
+    return LCP_OK;
+  }
+
+  lcp_status runUnit(size_t index) {
+    const lcp::UnitInfo &u = package.units[index];
+    std::vector<std::unique_ptr<BufferView>> views;
+    std::vector<void *> args;
+    auto add = [&](const float *data, const std::vector<int64_t> &shape) {
+      views.push_back(std::make_unique<BufferView>(data, shape));
+      args.push_back(&views.back()->buffer);
+    };
+    for (const std::string &v : u.inputs)
+      add(values.at(v).data(), shapeOf(v));
+    for (const std::string &w : u.weights) {
+      const lcp::WeightTensor &t = package.weights.at(w);
+      add(t.data, t.shape);
+    }
+    for (const lcp::TensorInfo &t : u.outputs)
+      add(values.at(t.value).data(), t.shape);
+    halideMessage.clear();
+    int result = functions[index](args.data());
+    if (result != 0)
+      return fail(LCP_ERROR_EXECUTION,
+                  "unit '" + u.id + "' (" + u.function +
+                      ") failed with Halide error " + std::to_string(result) +
+                      (halideMessage.empty() ? "" : ": " + halideMessage));
+    return LCP_OK;
+  }
+
+  std::vector<int64_t> shapeOf(const std::string &value) const {
+    for (const lcp::TensorInfo &t : package.inputs)
+      if (t.value == value)
+        return t.shape;
+    for (const lcp::UnitInfo &u : package.units)
+      for (const lcp::TensorInfo &t : u.outputs)
+        if (t.value == value)
+          return t.shape;
+    return {};
+  }
+};
+
+namespace {
+
+lcp_status finishLoad(std::unique_ptr<lcp_model> model, lcp_model **out) {
+  for (const lcp::UnitInfo &u : model->package.units)
+    for (const lcp::TensorInfo &t : u.outputs)
+      model->values[t.value].assign(t.numElements(), 0.0f);
+  *out = model.release();
+  return LCP_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+lcp_status lcp_model_load_linked(const char *packageDir,
+                                 const lcp_unit_entry *units, int numUnits,
+                                 lcp_model **out) {
+  if (!packageDir || !out || (!units && numUnits))
+    return fail(LCP_ERROR_ARGUMENT, "lcp_model_load: null argument");
+  auto model = std::make_unique<lcp_model>();
+  std::string error;
+  if (!lcp::loadPackage(packageDir, model->package, error))
+    return fail(error.find("cannot read") != std::string::npos
+                    ? LCP_ERROR_IO
+                    : LCP_ERROR_FORMAT,
+                error);
+  if (lcp_status s = model->bindUnits(units, numUnits); s != LCP_OK)
+    return s;
+  if (halide_set_error_handler)
+    halide_set_error_handler(recordHalideError);
+  return finishLoad(std::move(model), out);
+}
+
+lcp_status lcp_model_load(const char *packageDir, lcp_model **out) {
+  if (!packageDir || !out)
+    return fail(LCP_ERROR_ARGUMENT, "lcp_model_load: null argument");
+  auto model = std::make_unique<lcp_model>();
+  std::string error;
+  if (!lcp::loadPackage(packageDir, model->package, error))
+    return fail(error.find("cannot read") != std::string::npos
+                    ? LCP_ERROR_IO
+                    : LCP_ERROR_FORMAT,
+                error);
+  std::string path = std::string(packageDir) + "/cpu/libmodel.so";
+  if (!model->package.checksums.count("cpu/libmodel.so"))
+    return fail(LCP_ERROR_FORMAT, path + ": not listed in the manifest (is "
+                                         "this a cpu package?)");
+  model->library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!model->library)
+    return fail(LCP_ERROR_IO, path + ": cannot load: " + dlerror());
+  auto units = reinterpret_cast<const lcp_unit_entry *>(
+      dlsym(model->library, "lcp_model_units"));
+  auto count = reinterpret_cast<const int *>(
+      dlsym(model->library, "lcp_model_num_units"));
+  if (!units || !count)
+    return fail(LCP_ERROR_FORMAT, path + ": has no lcp_model_units table");
+  using SetHandler = halide_error_handler_t (*)(halide_error_handler_t);
+  if (auto set = reinterpret_cast<SetHandler>(
+          dlsym(model->library, "halide_set_error_handler")))
+    set(recordHalideError);
+  if (lcp_status s = model->bindUnits(units, *count); s != LCP_OK)
+    return s;
+  return finishLoad(std::move(model), out);
+}
+
+void lcp_model_free(lcp_model *model) { delete model; }
+
+int lcp_model_num_inputs(const lcp_model *m) {
+  return m ? static_cast<int>(m->package.inputs.size()) : 0;
+}
+int lcp_model_num_outputs(const lcp_model *m) {
+  return m ? static_cast<int>(m->package.outputs.size()) : 0;
+}
+
+static const lcp::TensorInfo *tensorAt(const std::vector<lcp::TensorInfo> &v,
+                                       int i) {
+  return i >= 0 && static_cast<size_t>(i) < v.size() ? &v[i] : nullptr;
+}
+
+const char *lcp_model_input_name(const lcp_model *m, int i) {
+  auto t = m ? tensorAt(m->package.inputs, i) : nullptr;
+  return t ? t->name.c_str() : nullptr;
+}
+const char *lcp_model_output_name(const lcp_model *m, int i) {
+  auto t = m ? tensorAt(m->package.outputs, i) : nullptr;
+  return t ? t->name.c_str() : nullptr;
+}
+int lcp_model_input_rank(const lcp_model *m, int i) {
+  auto t = m ? tensorAt(m->package.inputs, i) : nullptr;
+  return t ? static_cast<int>(t->shape.size()) : -1;
+}
+int lcp_model_output_rank(const lcp_model *m, int i) {
+  auto t = m ? tensorAt(m->package.outputs, i) : nullptr;
+  return t ? static_cast<int>(t->shape.size()) : -1;
+}
+const int64_t *lcp_model_input_shape(const lcp_model *m, int i) {
+  auto t = m ? tensorAt(m->package.inputs, i) : nullptr;
+  return t ? t->shape.data() : nullptr;
+}
+const int64_t *lcp_model_output_shape(const lcp_model *m, int i) {
+  auto t = m ? tensorAt(m->package.outputs, i) : nullptr;
+  return t ? t->shape.data() : nullptr;
+}
+
+lcp_status lcp_model_set_threads(lcp_model *m, int threads) {
+  if (!m || threads < 1)
+    return fail(LCP_ERROR_ARGUMENT, "lcp_model_set_threads: need a model and "
+                                    "threads >= 1");
+  m->threads = threads;
+  return LCP_OK;
+}
+
+lcp_status lcp_model_run(lcp_model *m, const float *const *inputs,
+                         float *const *outputs) {
+  if (!m || !inputs || !outputs)
+    return fail(LCP_ERROR_ARGUMENT, "lcp_model_run: null argument");
+  for (size_t i = 0; i < m->package.inputs.size(); ++i) {
+    const lcp::TensorInfo &t = m->package.inputs[i];
+    if (!inputs[i])
+      return fail(LCP_ERROR_ARGUMENT,
+                  "lcp_model_run: input " + std::to_string(i) + " is null");
+    m->values[t.value].assign(inputs[i], inputs[i] + t.numElements());
+  }
+  // Branches read only model inputs: run them in parallel when allowed.
+  size_t n = m->package.units.size();
+  std::vector<size_t> branches, rest;
+  for (size_t i = 0; i < n; ++i)
+    (m->package.units[i].kind == "branch" ? branches : rest).push_back(i);
+  if (m->threads > 1 && branches.size() > 1) {
+    std::atomic<size_t> next{0};
+    std::atomic<bool> ok{true};
+    std::string firstError;
+    std::mutex errorLock;
+    auto worker = [&] {
+      for (size_t k; (k = next++) < branches.size();)
+        if (m->runUnit(branches[k]) != LCP_OK) {
+          std::lock_guard<std::mutex> guard(errorLock);
+          if (ok.exchange(false))
+            firstError = lastError;
+        }
+    };
+    std::vector<std::thread> pool;
+    size_t count = std::min<size_t>(m->threads, branches.size());
+    for (size_t t = 0; t < count; ++t)
+      pool.emplace_back(worker);
+    for (std::thread &t : pool)
+      t.join();
+    if (!ok)
+      return fail(LCP_ERROR_EXECUTION, firstError);
+  } else {
+    rest.clear();
+    for (size_t i = 0; i < n; ++i)
+      rest.push_back(i);
+  }
+  for (size_t i : rest)
+    if (lcp_status s = m->runUnit(i); s != LCP_OK)
+      return s;
+  for (size_t i = 0; i < m->package.outputs.size(); ++i) {
+    const lcp::TensorInfo &t = m->package.outputs[i];
+    if (!outputs[i])
+      return fail(LCP_ERROR_ARGUMENT,
+                  "lcp_model_run: output " + std::to_string(i) + " is null");
+    const std::vector<float> &v = m->values.at(t.value);
+    std::memcpy(outputs[i], v.data(), v.size() * sizeof(float));
+  }
+  return LCP_OK;
+}
+
+const char *lcp_last_error(void) { return lastError.c_str(); }
+
+} // extern "C"

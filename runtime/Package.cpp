@@ -1,0 +1,313 @@
+//===- Package.cpp - Packages written by lcp-compile ----------------------===//
+
+#include "runtime/Package.h"
+#include "runtime/HostTensor.h"
+#include "runtime/Sha256.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+using json = nlohmann::json;
+
+namespace lcp {
+
+int64_t TensorInfo::numElements() const {
+  return checkedNumElements(shape, kMaxTensorElements);
+}
+
+namespace {
+
+bool readFile(const std::string &path, std::vector<char> &bytes) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    return false;
+  bytes.assign(std::istreambuf_iterator<char>(file),
+               std::istreambuf_iterator<char>());
+  return !file.bad();
+}
+
+/// Typed access to the manifest that reports the first problem by path.
+class Reader {
+public:
+  explicit Reader(std::string &error) : error(error) {}
+
+  bool fail(const std::string &where, const std::string &what) {
+    if (error.empty())
+      error = "manifest.json: " + where + ": " + what;
+    return false;
+  }
+  bool string(const json &j, const char *key, const std::string &where,
+              std::string &out, bool optional = false) {
+    if (!j.contains(key) || j[key].is_null()) {
+      if (optional)
+        return true;
+      return fail(where, std::string("missing '") + key + "'");
+    }
+    if (!j[key].is_string())
+      return fail(where, std::string("'") + key + "' must be a string");
+    out = j[key].get<std::string>();
+    return true;
+  }
+  bool shape(const json &j, const std::string &where,
+             std::vector<int64_t> &out) {
+    if (!j.contains("shape") || !j["shape"].is_array())
+      return fail(where, "missing 'shape' array");
+    out.clear();
+    for (const json &d : j["shape"]) {
+      if (!d.is_number_integer() || d.get<int64_t>() < 0)
+        return fail(where, "'shape' must hold non-negative integers");
+      out.push_back(d.get<int64_t>());
+    }
+    if (checkedNumElements(out, kMaxTensorElements) < 0)
+      return fail(where, "shape is too large");
+    return true;
+  }
+  bool tensor(const json &j, const std::string &where, TensorInfo &t,
+              bool named) {
+    if (!j.is_object())
+      return fail(where, "must be an object");
+    if (named && !string(j, "name", where, t.name))
+      return false;
+    return string(j, "value", where, t.value) && shape(j, where, t.shape);
+  }
+  bool strings(const json &j, const char *key, const std::string &where,
+               std::vector<std::string> &out) {
+    if (!j.contains(key) || !j[key].is_array())
+      return fail(where, std::string("missing '") + key + "' array");
+    for (const json &s : j[key]) {
+      if (!s.is_string())
+        return fail(where, std::string("'") + key + "' must hold strings");
+      out.push_back(s.get<std::string>());
+    }
+    return true;
+  }
+
+private:
+  std::string &error;
+};
+
+bool parseManifest(const std::string &text, Package &p, std::string &error) {
+  json m = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  Reader r(error);
+  if (m.is_discarded() || !m.is_object())
+    return r.fail("top level", "not a JSON object");
+  std::string format;
+  if (!r.string(m, "format", "top level", format))
+    return false;
+  if (format != kPackageFormat)
+    return r.fail("format", "'" + format + "' is not an lcp package");
+  if (!m.contains("version") || !m["version"].is_number_integer())
+    return r.fail("top level", "missing 'version'");
+  if (m["version"].get<int64_t>() != kPackageVersion)
+    return r.fail("version", "version " +
+                                 std::to_string(m["version"].get<int64_t>()) +
+                                 " is not supported (this runtime reads " +
+                                 std::to_string(kPackageVersion) + ")");
+  if (!r.string(m, "model", "top level", p.model) ||
+      !r.string(m, "target", "top level", p.target))
+    return false;
+  for (const char *key : {"inputs", "outputs", "units"})
+    if (!m.contains(key) || !m[key].is_array() || m[key].empty())
+      return r.fail("top level", std::string("missing or empty '") + key + "'");
+  for (size_t i = 0; i < m["inputs"].size(); ++i) {
+    TensorInfo t;
+    if (!r.tensor(m["inputs"][i], "inputs[" + std::to_string(i) + "]", t, true))
+      return false;
+    p.inputs.push_back(t);
+  }
+  for (size_t i = 0; i < m["outputs"].size(); ++i) {
+    TensorInfo t;
+    if (!r.tensor(m["outputs"][i], "outputs[" + std::to_string(i) + "]", t,
+                  true))
+      return false;
+    p.outputs.push_back(t);
+  }
+  for (size_t i = 0; i < m["units"].size(); ++i) {
+    const json &u = m["units"][i];
+    std::string where = "units[" + std::to_string(i) + "]";
+    UnitInfo unit;
+    if (!u.is_object())
+      return r.fail(where, "must be an object");
+    if (!r.string(u, "id", where, unit.id) ||
+        !r.string(u, "kind", where, unit.kind) ||
+        !r.string(u, "function", where, unit.function) ||
+        !r.string(u, "device", where, unit.device, /*optional=*/true) ||
+        !r.strings(u, "inputs", where, unit.inputs) ||
+        !r.strings(u, "weights", where, unit.weights))
+      return false;
+    if (!u.contains("outputs") || !u["outputs"].is_array())
+      return r.fail(where, "missing 'outputs' array");
+    for (size_t k = 0; k < u["outputs"].size(); ++k) {
+      TensorInfo t;
+      if (!r.tensor(u["outputs"][k],
+                    where + ".outputs[" + std::to_string(k) + "]", t, false))
+        return false;
+      unit.outputs.push_back(t);
+    }
+    p.units.push_back(unit);
+  }
+  if (!m.contains("files") || !m["files"].is_object())
+    return r.fail("top level", "missing 'files' (checksums)");
+  for (auto it = m["files"].begin(); it != m["files"].end(); ++it) {
+    if (!it.value().is_string())
+      return r.fail("files", "checksum of '" + it.key() + "' is not a string");
+    if (it.key().find("..") != std::string::npos || it.key().empty() ||
+        it.key()[0] == '/')
+      return r.fail("files", "path '" + it.key() + "' leaves the package");
+    p.checksums[it.key()] = it.value().get<std::string>();
+  }
+  return true;
+}
+
+/// Checks that every value a unit or output reads is defined before it.
+bool checkDataFlow(const Package &p, std::string &error) {
+  std::map<std::string, std::vector<int64_t>> defined;
+  for (const TensorInfo &t : p.inputs)
+    defined[t.value] = t.shape;
+  for (const UnitInfo &u : p.units) {
+    for (const std::string &v : u.inputs)
+      if (!defined.count(v)) {
+        error = "manifest.json: unit '" + u.id + "' reads '" + v +
+                "', which no input or earlier unit defines";
+        return false;
+      }
+    for (const TensorInfo &t : u.outputs)
+      defined[t.value] = t.shape;
+  }
+  for (const TensorInfo &t : p.outputs) {
+    auto it = defined.find(t.value);
+    if (it == defined.end() || it->second != t.shape) {
+      error = "manifest.json: output '" + t.name + "' reads '" + t.value +
+              "', which no unit defines with shape " + shapeToString(t.shape);
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+bool parseSafetensors(const std::vector<char> &bytes,
+                      std::map<std::string, WeightTensor> &weights,
+                      std::string &error) {
+  if (bytes.size() < 8) {
+    error = "too short for a safetensors header";
+    return false;
+  }
+  uint64_t headerSize = 0;
+  for (int i = 7; i >= 0; --i)
+    headerSize = (headerSize << 8) | static_cast<unsigned char>(bytes[i]);
+  if (headerSize > bytes.size() - 8) {
+    error = "header size " + std::to_string(headerSize) +
+            " runs past the end of the file";
+    return false;
+  }
+  json header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + headerSize,
+                            nullptr, /*allow_exceptions=*/false);
+  if (header.is_discarded() || !header.is_object()) {
+    error = "header is not a JSON object";
+    return false;
+  }
+  size_t dataStart = 8 + headerSize;
+  size_t dataSize = bytes.size() - dataStart;
+  for (auto it = header.begin(); it != header.end(); ++it) {
+    if (it.key() == "__metadata__")
+      continue;
+    const json &t = it.value();
+    std::string where = "tensor '" + it.key() + "': ";
+    if (!t.is_object() || !t.contains("dtype") || !t["dtype"].is_string() ||
+        !t.contains("shape") || !t["shape"].is_array() ||
+        !t.contains("data_offsets") || !t["data_offsets"].is_array() ||
+        t["data_offsets"].size() != 2) {
+      error = where + "needs dtype, shape and data_offsets";
+      return false;
+    }
+    if (t["dtype"].get<std::string>() != "F32") {
+      error = where + "dtype " + t["dtype"].get<std::string>() +
+              " is not supported (F32)";
+      return false;
+    }
+    WeightTensor w;
+    for (const json &d : t["shape"]) {
+      if (!d.is_number_integer() || d.get<int64_t>() < 0) {
+        error = where + "bad shape";
+        return false;
+      }
+      w.shape.push_back(d.get<int64_t>());
+    }
+    const json &offsets = t["data_offsets"];
+    if (!offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned()) {
+      error = where + "bad data_offsets";
+      return false;
+    }
+    uint64_t begin = offsets[0].get<uint64_t>(),
+             end = offsets[1].get<uint64_t>();
+    int64_t count = checkedNumElements(w.shape, kMaxTensorElements);
+    if (count < 0 || begin > end || end > dataSize ||
+        end - begin != static_cast<uint64_t>(count) * 4 || begin % 4 != 0) {
+      error = where + "data_offsets [" + std::to_string(begin) + ", " +
+              std::to_string(end) + ") do not hold shape " +
+              shapeToString(w.shape) + " in " + std::to_string(dataSize) +
+              " bytes of data";
+      return false;
+    }
+    w.data = reinterpret_cast<const float *>(bytes.data() + dataStart + begin);
+    weights[it.key()] = w;
+  }
+  return true;
+}
+
+bool loadPackage(const std::string &dir, Package &p, std::string &error) {
+  p = Package();
+  p.dir = dir;
+  std::vector<char> manifest;
+  if (!readFile(dir + "/manifest.json", manifest)) {
+    error = dir + "/manifest.json: cannot read (is this an lcp package?)";
+    return false;
+  }
+  std::string problem;
+  if (!parseManifest(std::string(manifest.begin(), manifest.end()), p,
+                     problem) ||
+      !checkDataFlow(p, problem)) {
+    error = dir + "/" + problem;
+    return false;
+  }
+  // Every listed file must be there with its checksum.
+  for (const auto &[path, expected] : p.checksums) {
+    std::vector<char> bytes;
+    if (!readFile(dir + "/" + path, bytes)) {
+      error = dir + "/" + path + ": cannot read (listed in manifest.json)";
+      return false;
+    }
+    std::string actual = sha256Hex(bytes.data(), bytes.size());
+    if (actual != expected) {
+      error = dir + "/" + path + ": SHA-256 " + actual +
+              " differs from the manifest's " + expected +
+              " (the file is corrupt or was changed)";
+      return false;
+    }
+    if (path == "weights.safetensors")
+      p.weightBytes = std::move(bytes);
+  }
+  if (!p.checksums.count("weights.safetensors")) {
+    error = dir + "/manifest.json: files: no checksum for weights.safetensors";
+    return false;
+  }
+  if (!parseSafetensors(p.weightBytes, p.weights, problem)) {
+    error = dir + "/weights.safetensors: " + problem;
+    return false;
+  }
+  for (const UnitInfo &u : p.units)
+    for (const std::string &w : u.weights)
+      if (!p.weights.count(w)) {
+        error = dir + "/weights.safetensors: unit '" + u.id +
+                "' needs weight '" + w + "', which the file does not hold";
+        return false;
+      }
+  return true;
+}
+
+} // namespace lcp

@@ -1,0 +1,71 @@
+//===- Package.h - Packages written by lcp-compile --------------*- C++ -*-===//
+//
+// A package is a folder: manifest.json (units, shapes, data flow, SHA-256
+// checksums), weights.safetensors, and per-target code (cpu/). This is the
+// runtime's view of it; lcp-compile writes the same format
+// (docs/Package.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LCP_RUNTIME_PACKAGE_H
+#define LCP_RUNTIME_PACKAGE_H
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lcp {
+
+constexpr const char *kPackageFormat = "lcp-package";
+constexpr int kPackageVersion = 1;
+
+struct TensorInfo {
+  std::string name;  // the model's name for an input or output
+  std::string value; // the value it binds: "input:0", "b0:0", ...
+  std::vector<int64_t> shape;
+  int64_t numElements() const;
+};
+
+struct UnitInfo {
+  std::string id;
+  std::string kind; // "branch", "merge" or "model"
+  std::string function;
+  std::string device;
+  std::vector<std::string> inputs;  // values
+  std::vector<std::string> weights; // tensor names in the weights file
+  std::vector<TensorInfo> outputs;  // value and shape of each result
+};
+
+struct WeightTensor {
+  std::vector<int64_t> shape;
+  const float *data = nullptr;
+};
+
+struct Package {
+  std::string dir;
+  std::string model;
+  std::string target;
+  std::vector<TensorInfo> inputs;
+  std::vector<TensorInfo> outputs;
+  std::vector<UnitInfo> units;
+  std::map<std::string, std::string> checksums; // relative path -> sha256
+  std::vector<char> weightBytes;                // owns the weight data
+  std::map<std::string, WeightTensor> weights;
+};
+
+/// Reads and checks `dir`/manifest.json and the weights: the schema, the
+/// checksums of every listed file, and that every weight has the size its
+/// shape needs. On failure returns false with `error` naming the file and
+/// the problem.
+bool loadPackage(const std::string &dir, Package &package, std::string &error);
+
+/// Parses a safetensors image (f32 tensors only) into `weights`, pointing
+/// into `bytes`.
+bool parseSafetensors(const std::vector<char> &bytes,
+                      std::map<std::string, WeightTensor> &weights,
+                      std::string &error);
+
+} // namespace lcp
+
+#endif // LCP_RUNTIME_PACKAGE_H
