@@ -41,4 +41,4 @@ config.substitutions.append(("%zoo", os.path.join(
     os.path.dirname(config.test_source_root), "models")))
 
 llvm_config.add_tool_substitutions(
-    ["lcp-opt", "lcp-run"], [config.lcp_tools_dir])
+    ["lcp-opt", "lcp-run", "lcp-compile"], [config.lcp_tools_dir])

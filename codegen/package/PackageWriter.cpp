@@ -177,7 +177,7 @@ LogicalResult PackageBuilder::collectUnits(func::FuncOp f) {
   for (Unit &unit : units) {
     auto start = std::chrono::steady_clock::now();
     llvm::raw_string_ostream os(unit.source);
-    if (failed(halide::emitGenerator(unit.op, "lcp_" + unit.id, os,
+    if (failed(halide::emitGenerator(unit.op, "lcp_unit_" + unit.id, os,
                                      unit.generator)))
       return failure();
     progress("emit", unit.id, seconds(start));
