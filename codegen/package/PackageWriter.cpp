@@ -18,6 +18,7 @@
 #include "llvm/Support/Program.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -80,7 +81,7 @@ public:
   LogicalResult run();
 
 private:
-  InFlightDiagnostic error() { return module.emitError(); }
+  InFlightDiagnostic error() { return mlir::emitError(module.getLoc()); }
   void progress(StringRef stage, StringRef what, double time) {
     if (!options.progress)
       return;
@@ -220,8 +221,21 @@ LogicalResult PackageBuilder::runCommand(ArrayRef<std::string> argv,
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
                                           StringRef(log)};
   SmallVector<StringRef> args(argv.begin(), argv.end());
+  std::string program = argv[0];
+  if (!StringRef(program).contains('/')) {
+    llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(program);
+    if (!found) {
+      std::lock_guard<std::mutex> guard(errorLock);
+      if (firstFailure.empty())
+        firstFailure = "failed: '" + program +
+                       "' is not on PATH (is the target's toolchain "
+                       "installed?)";
+      return failure();
+    }
+    program = *found;
+  }
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(args[0], args, std::nullopt, redirects,
+  int rc = llvm::sys::ExecuteAndWait(program, args, std::nullopt, redirects,
                                      /*SecondsToWait=*/0, /*MemoryLimit=*/0,
                                      &message);
   if (rc == 0)
@@ -276,11 +290,18 @@ LogicalResult PackageBuilder::buildCode() {
     sources.push_back(tempDir + "/gen/" + u->id + ".cpp");
   sources.push_back(LCP_HALIDE_GENGEN);
   std::vector<std::string> objects(sources.size());
+  // LCP_GENERATOR_CXX overrides the compiler of generator sources (a
+  // wrapper, ccache, or a failing stand-in in the tests).
+  std::string cxx = LCP_HOST_CXX;
+  if (const char *override = std::getenv("LCP_GENERATOR_CXX"))
+    cxx = override;
   auto start = std::chrono::steady_clock::now();
   if (failed(parallel(sources.size(), [&](size_t i) {
         auto t0 = std::chrono::steady_clock::now();
         objects[i] = tempDir + "/gen/" + std::to_string(i) + ".o";
-        LogicalResult r = runCommand({LCP_HOST_CXX, "-std=c++17", "-O1", "-g0",
+        // -O0: the generator only builds the pipeline once; optimizing its
+        // own code costs more than it saves.
+        LogicalResult r = runCommand({cxx, "-std=c++17", "-O0", "-g0",
                                       "-c", "-I" LCP_HALIDE_INCLUDE_DIR,
                                       sources[i], "-o", objects[i]},
                                      "compile-" + std::to_string(i));
@@ -289,7 +310,7 @@ LogicalResult PackageBuilder::buildCode() {
         return r;
       })))
     return failure();
-  std::vector<std::string> link = {LCP_HOST_CXX};
+  std::vector<std::string> link = {cxx};
   link.insert(link.end(), objects.begin(), objects.end());
   std::string generator = tempDir + "/gen/generator";
   for (std::string arg : {"-o", generator.c_str(), LCP_HALIDE_LIBRARY,
