@@ -23,6 +23,8 @@ config.substitutions.append(
     ("%onnx-encode",
      "protoc --encode=onnx.ModelProto -I {0} {0}/onnx.proto".format(
          config.onnx_proto_dir)))
+config.substitutions.append(("%lcp_src", os.path.dirname(
+    config.test_source_root)))
 config.substitutions.append(("%models", os.path.join(
     config.test_source_root, "models")))
 # A Python with NumPy (Debian's), for oracles computed in RUN lines. Not
