@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds lcp and runs the main job on the bundled
-# Split2 LCP model: import it, outline its branches, and run it with the
-# reference evaluator, comparing with PyTorch's outputs.
+# Installs what is needed, builds lcp and runs the main job on a bundled LCP
+# model: import it, outline its branches, run it with the reference
+# evaluator, compile it into a CPU package and run that, comparing both with
+# PyTorch's outputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -27,3 +28,16 @@ echo "== compare with PyTorch's outputs (|a - b| <= 1e-4 + 1e-4 |b|)"
 build/bin/lcp-run "$out/tiny_split2.mlirbc" \
   --input test/models/tiny_split2.batch3.input.npy \
   --expect test/models/tiny_split2.batch3.output.npy
+
+model=test/models/lenet_split4.onnx
+echo "== lcp-compile: $model (a trained LeNet Split4) into a cpu:host package"
+rm -rf "$out/lenet_split4.pkg"
+build/bin/lcp-compile "$model" -o "$out/lenet_split4.pkg"
+echo "== lcp-run: the package on 64 Fashion-MNIST test images, against PyTorch"
+build/bin/lcp-run "$out/lenet_split4.pkg" \
+  --input test/models/fmnist_test_sample.input.npy \
+  --expect test/models/lenet_split4.output.npy
+echo "== lcp-run: timing, branches on 2 threads"
+build/bin/lcp-run "$out/lenet_split4.pkg" --threads 2 --repeat 50 \
+  --input test/models/fmnist_test_sample.input.npy \
+  --output "$out/lenet_split4.logits.npy"
