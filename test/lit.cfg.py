@@ -39,6 +39,10 @@ for module in ("torch", "torchvision"):
                       stdout=subprocess.DEVNULL,
                       stderr=subprocess.DEVNULL).returncode == 0:
         config.available_features.add(module)
+# Cross compiling for 32-bit ARM and running under qemu-user.
+import shutil
+if shutil.which("arm-linux-gnueabihf-gcc") and shutil.which("qemu-arm"):
+    config.available_features.add("arm-cross")
 config.substitutions.append(("%zoo", os.path.join(
     os.path.dirname(config.test_source_root), "models")))
 
