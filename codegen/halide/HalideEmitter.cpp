@@ -91,6 +91,7 @@ private:
                GlobalAvgPoolOp, LRNOp, SoftmaxOp>(op);
   }
   void scheduleValue(Operation *op, Value result);
+  void scheduleConv(Value result, ArrayRef<int64_t> shape);
 
   LogicalResult emitOp(Operation *op);
   LogicalResult emitConv(Conv2DOp op);
@@ -109,6 +110,8 @@ private:
   StringRef name;
   GeneratorInfo &info;
   llvm::DenseMap<Value, std::string> names;
+  /// The RDom of each convolution, for its schedule.
+  llvm::DenseMap<Value, std::string> reductionDomains;
   int counter = 0;
   std::string codeText, scheduleText, declText;
   llvm::raw_string_ostream code{codeText};
@@ -125,6 +128,10 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
   ArrayRef<int64_t> s = shapeOf(result);
   std::string f = names.lookup(result);
   int64_t rank = s.size();
+  if (isa<Conv2DOp>(op)) {
+    scheduleConv(result, s);
+    return;
+  }
   schedule << "    " << f << ".compute_root()";
   // Vectorize the innermost dimension when it is wide enough, parallelize
   // the next one out (rows of an image, samples of a batch).
@@ -140,6 +147,37 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
              << (rank >= 2 && s[rank - 2] > 1 ? ".parallel(y)" : "") << ";\n";
 }
 
+/// Direct convolution on NCHW, register-blocked: the consumers read a
+/// wrapper computed in tiles of one row, `vec` columns and `block` output
+/// channels; each tile accumulates in registers over the whole reduction,
+/// one input vector feeding `block` multiply-adds with broadcast weights.
+void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape) {
+  std::string f = names.lookup(result);
+  std::string r = reductionDomains.lookup(result);
+  int64_t channels = shape[1];
+  int64_t block = channels % 8 == 0   ? 8
+                  : channels % 4 == 0 ? 4
+                  : channels % 2 == 0 ? 2
+                                      : 1;
+  std::string tile = f + "_tile";
+  std::string xo = f + "_xo", xi = f + "_xi", co = f + "_co", ci = f + "_ci";
+  schedule << "    Var " << xo << ", " << xi << ", " << co << ", " << ci
+           << ";\n";
+  schedule << "    Func " << tile << " = " << f << ".in();\n";
+  schedule << llvm::formatv(
+      "    {0}.compute_root().split(x, {1}, {2}, vec, "
+      "TailStrategy::GuardWithIf).split(c, {3}, {4}, {5}).reorder({2}, {4}, "
+      "{1}, y, {3}, n).vectorize({2}).unroll({4}).parallel(y);\n",
+      tile, xo, xi, co, ci, block);
+  schedule << llvm::formatv("    {0}.compute_at({1}, {2}).vectorize(x, vec, "
+                            "TailStrategy::RoundUp).unroll(c);\n",
+                            f, tile, xo);
+  schedule << llvm::formatv(
+      "    {0}.update().reorder(x, c, {1}.x, {1}.y, {1}.z, y, n).vectorize(x, "
+      "vec, TailStrategy::RoundUp).unroll(c);\n",
+      f, r);
+}
+
 LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
   ArrayRef<int64_t> in = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
@@ -150,6 +188,7 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
   Value out = op.getOutput();
   defineFunc(out, "conv");
   std::string r = newName("r");
+  reductionDomains[out] = r;
   code << llvm::formatv("    RDom {0}(0, {1}, 0, {2}, 0, {3}, \"{0}\");\n", r,
                         w[3], w[2], w[1]);
   std::string f = lhs(out);
