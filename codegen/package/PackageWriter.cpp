@@ -324,7 +324,11 @@ LogicalResult PackageBuilder::buildCode() {
   // the runtime that every unit shares.
   std::string cpuDir = tempDir + "/cpu";
   fs::create_directories(cpuDir);
+  // LCP_HALIDE_FEATURES adds Halide target features (e.g. "profile" to
+  // print each Func's share of the run time at exit).
   std::string halideTarget = target.halideTarget;
+  if (const char *features = std::getenv("LCP_HALIDE_FEATURES"))
+    halideTarget += std::string("-") + features;
   if (failed(parallel(built.size() + 1, [&](size_t i) {
         auto t0 = std::chrono::steady_clock::now();
         LogicalResult r = success();
