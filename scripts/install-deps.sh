@@ -11,7 +11,7 @@ packages=(
   protobuf-compiler libprotobuf-dev libonnx-dev libonnx-testdata
   libgtest-dev python3 python3-numpy
   libhalide14-0-dev nlohmann-json3-dev
-  g++-arm-linux-gnueabihf qemu-user file
+  g++-arm-linux-gnueabihf qemu-user file dataset-fashion-mnist
 )
 
 if [ "${1:-}" = "--with-torch" ]; then

@@ -43,6 +43,9 @@ for module in ("torch", "torchvision"):
 import shutil
 if shutil.which("arm-linux-gnueabihf-gcc") and shutil.which("qemu-arm"):
     config.available_features.add("arm-cross")
+# Debian's dataset-fashion-mnist, for test-set accuracy.
+if os.path.exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"):
+    config.available_features.add("fmnist")
 config.substitutions.append(("%zoo", os.path.join(
     os.path.dirname(config.test_source_root), "models")))
 
