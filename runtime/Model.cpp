@@ -27,6 +27,7 @@
 // when the package's code is loaded with dlopen instead.
 extern "C" __attribute__((weak)) halide_error_handler_t
 halide_set_error_handler(halide_error_handler_t handler);
+extern "C" __attribute__((weak)) int halide_set_num_threads(int n);
 
 namespace {
 
@@ -76,6 +77,8 @@ struct BufferView {
 struct lcp_model {
   lcp::Package package;
   void *library = nullptr;
+  /// The Halide runtime's thread-pool size, in the package's code.
+  int (*setHalideThreads)(int) = nullptr;
   std::vector<int (*)(void **)> functions; // per unit
   std::map<std::string, std::vector<float>> values;
   int threads = 1;
@@ -167,6 +170,8 @@ lcp_status lcp_model_load_linked(const char *packageDir,
     return s;
   if (halide_set_error_handler)
     halide_set_error_handler(recordHalideError);
+  if (halide_set_num_threads)
+    model->setHalideThreads = halide_set_num_threads;
   return finishLoad(std::move(model), out);
 }
 
@@ -197,6 +202,8 @@ lcp_status lcp_model_load(const char *packageDir, lcp_model **out) {
   if (auto set = reinterpret_cast<SetHandler>(
           dlsym(model->library, "halide_set_error_handler")))
     set(recordHalideError);
+  model->setHalideThreads = reinterpret_cast<int (*)(int)>(
+      dlsym(model->library, "halide_set_num_threads"));
   if (lcp_status s = model->bindUnits(units, *count); s != LCP_OK)
     return s;
   return finishLoad(std::move(model), out);
@@ -265,7 +272,15 @@ lcp_status lcp_model_run(lcp_model *m, const float *const *inputs,
   std::vector<size_t> branches, rest;
   for (size_t i = 0; i < n; ++i)
     (m->package.units[i].kind == "branch" ? branches : rest).push_back(i);
+  // With several threads and several branches, the branches run side by
+  // side, each single-threaded inside; otherwise units run one after
+  // another and each parallelizes its loops over all the threads.
+  auto halideThreads = [&](int n) {
+    if (m->setHalideThreads)
+      m->setHalideThreads(n);
+  };
   if (m->threads > 1 && branches.size() > 1) {
+    halideThreads(1);
     std::atomic<size_t> next{0};
     std::atomic<bool> ok{true};
     std::string firstError;
@@ -291,6 +306,7 @@ lcp_status lcp_model_run(lcp_model *m, const float *const *inputs,
     for (size_t i = 0; i < n; ++i)
       rest.push_back(i);
   }
+  halideThreads(m->threads);
   for (size_t i : rest)
     if (lcp_status s = m->runUnit(i); s != LCP_OK)
       return s;
