@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""lcp's CPU backend against ONNX Runtime and PyTorch, on one machine.
+
+For each model: export the zoo member (random weights, fixed seed) to ONNX,
+compile it with lcp-compile (timed), and measure batch-1 latency as the
+median of RUNS timed runs after warm-up, at 1 and 2 threads, for
+  - lcp: `lcp-run PKG --repeat` (time inside the process, per run),
+  - ONNX Runtime: onnxruntime-node 1.30 on the same ONNX file
+    (bench/ort_bench.js; about 12 us of its time per call is the Node
+    binding, measured here on a no-op model and reported separately),
+  - PyTorch 1.13: the zoo's own module with the same weights.
+The FMA peak is probed before and after each model; a model whose probes
+differ by more than 15 % is measured again. Results go to a Markdown table.
+
+  /usr/bin/python3 bench/run.py --build build --out bench/RESULTS.md \
+      [--models lenet:1,lenet:4,resnet18:8] [--runs 20]
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "models"))
+import count  # noqa: E402
+import export  # noqa: E402
+import lcp_zoo  # noqa: E402
+
+DEFAULT_MODELS = ("lenet:1,lenet:2,lenet:4,lenet:8,cifarnet:1,cifarnet:8,"
+                  "alexnet:1,alexnet:8,resnet18:1,resnet18:8,mobilenet:1,"
+                  "mobilenet:8,resnet50:8,vgg16:8")
+
+
+def peak(probe, threads):
+    out = subprocess.run([probe, str(threads)], capture_output=True,
+                         text=True, check=True).stdout
+    return float(out.strip())
+
+
+def lcp_latency(lcp_run, pkg, inputs, threads, runs):
+    out = subprocess.run([lcp_run, pkg, "--input", inputs, "--threads",
+                          str(threads), "--repeat", str(runs + 1)],
+                         capture_output=True, text=True)
+    match = re.search(r"median ([0-9.]+) ms", out.stdout)
+    if not match:
+        raise RuntimeError("lcp-run failed: " + out.stderr)
+    return float(match.group(1))
+
+
+def ort_latency(onnx_path, threads, runs):
+    out = subprocess.run(["node", os.path.join(HERE, "ort_bench.js"),
+                          onnx_path, str(threads), str(runs), "5"],
+                         capture_output=True, text=True, check=True,
+                         cwd=HERE).stdout
+    return json.loads(out)["median_ms"]
+
+
+def torch_latency(model, x, threads, runs):
+    torch.set_num_threads(threads)
+    with torch.inference_mode():
+        for _ in range(5):
+            model(x)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            model(x)
+            times.append((time.perf_counter() - start) * 1e3)
+    return sorted(times)[len(times) // 2]
+
+
+def noop_model(path):
+    """An ONNX model that only copies its input: ORT's per-call overhead."""
+    class Copy(torch.nn.Module):
+        def forward(self, x):
+            return x + 0.0
+    torch.onnx.export(Copy(), torch.zeros(1, 1, 1, 1), path,
+                      opset_version=13)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
+    parser.add_argument("--models", default=DEFAULT_MODELS)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    parser.add_argument("--work", help="keep exports and packages here")
+    args = parser.parse_args()
+
+    lcp_compile = os.path.join(args.build, "bin", "lcp-compile")
+    lcp_run = os.path.join(args.build, "bin", "lcp-run")
+    work = args.work or tempfile.mkdtemp(prefix="lcp-bench-")
+    os.makedirs(work, exist_ok=True)
+    probe = os.path.join(work, "peak")
+    subprocess.run(["g++", "-O3", "-march=native", "-o", probe,
+                    os.path.join(HERE, "peak.cpp"), "-lpthread"], check=True)
+    noop = os.path.join(work, "noop.onnx")
+    noop_model(noop)
+    ort_overhead = {t: ort_latency(noop, t, 200) for t in (1, 2)}
+
+    rows = []
+    for spec in args.models.split(","):
+        family, n = spec.split(":")
+        n = int(n)
+        name = lcp_zoo.model_name(family, n)
+        torch.manual_seed(0)
+        model = lcp_zoo.build(family, n, 0)
+        export.randomize_batchnorm(model, 0)
+        model.eval()
+        onnx_path = os.path.join(work, name + ".onnx")
+        if not os.path.exists(onnx_path):
+            export.export(model, onnx_path)
+        pkg = os.path.join(work, name + ".pkg")
+        subprocess.run(["rm", "-rf", pkg], check=True)
+        start = time.perf_counter()
+        subprocess.run([lcp_compile, "-q", onnx_path, "-o", pkg], check=True)
+        compile_s = time.perf_counter() - start
+        x = torch.from_numpy(np.random.default_rng(0).standard_normal(
+            model.input_shape(1)).astype(np.float32))
+        inputs = os.path.join(work, name + ".input.npy")
+        np.save(inputs, x.numpy())
+        macs = count.count_member(family, n, 0)["macs"]
+        for attempt in range(3):
+            before = peak(probe, 1)
+            result = {}
+            for t in (1, 2):
+                result["lcp%d" % t] = lcp_latency(lcp_run, pkg, inputs, t,
+                                                  args.runs)
+                result["ort%d" % t] = ort_latency(onnx_path, t, args.runs)
+                result["torch%d" % t] = torch_latency(model, x, t, args.runs)
+            after = peak(probe, 1)
+            if abs(after - before) <= 0.15 * max(before, after):
+                break
+        result.update(name=name, macs=macs, compile_s=compile_s,
+                      peak1=min(before, after))
+        rows.append(result)
+        print(json.dumps(result), flush=True)
+
+    machine = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            machine = next(l.split(":", 1)[1].strip() for l in f
+                           if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    lines = [
+        "| model | MACs | lcp 1t ms | ORT 1t ms | torch 1t ms | lcp 2t ms "
+        "| ORT 2t ms | torch 2t ms | lcp/ORT 1t | lcp/ORT 2t "
+        "| lcp GFLOP/s 2t | % of 2-core peak | compile s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    ratios = []
+    for r in rows:
+        flops = 2.0 * r["macs"]
+        gflops = flops / (r["lcp2"] * 1e-3) / 1e9
+        ratio1, ratio2 = r["lcp1"] / r["ort1"], r["lcp2"] / r["ort2"]
+        ratios.append(min(ratio1, ratio2))
+        lines.append(
+            "| %s | %.1fM | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f "
+            "| %.2f | %.1f | %.0f %% | %.1f |" % (
+                r["name"], r["macs"] / 1e6, r["lcp1"], r["ort1"],
+                r["torch1"], r["lcp2"], r["ort2"], r["torch2"], ratio1,
+                ratio2, gflops, 100 * gflops / (2 * r["peak1"]),
+                r["compile_s"]))
+    geomean = float(np.exp(np.mean(np.log(ratios)))) if ratios else 0.0
+    with open(args.out + ".table", "w") as f:
+        f.write("Machine: %s, %d cores; FMA peak %.1f GFLOP/s per core "
+                "(bench/peak.cpp). ONNX Runtime's per-call overhead on a "
+                "no-op model: %.3f ms (1 thread), %.3f ms (2 threads); the "
+                "ORT columns include it.\n\n" % (
+                    machine, os.cpu_count(), rows[0]["peak1"] if rows else 0,
+                    ort_overhead[1], ort_overhead[2]))
+        f.write("\n".join(lines) + "\n\nGeometric mean of the better "
+                "lcp/ORT ratio per model: %.2f\n" % geomean)
+    print("\n".join(lines))
+    print("geomean lcp/ORT (best of 1t, 2t): %.2f" % geomean)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
