@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/Package.h"
+#include "runtime/ThreadPool.h"
 #include "runtime/include/lcp_runtime.h"
 
 #include "HalideRuntime.h"
@@ -82,6 +83,8 @@ struct lcp_model {
   std::vector<int (*)(void **)> functions; // per unit
   std::map<std::string, std::vector<float>> values;
   int threads = 1;
+  std::unique_ptr<lcp::ThreadPool> pool;
+  int poolWorkers = 0;
 
   ~lcp_model() {
     if (library)
@@ -281,24 +284,20 @@ lcp_status lcp_model_run(lcp_model *m, const float *const *inputs,
   };
   if (m->threads > 1 && branches.size() > 1) {
     halideThreads(1);
-    std::atomic<size_t> next{0};
     std::atomic<bool> ok{true};
     std::string firstError;
     std::mutex errorLock;
-    auto worker = [&] {
-      for (size_t k; (k = next++) < branches.size();)
-        if (m->runUnit(branches[k]) != LCP_OK) {
-          std::lock_guard<std::mutex> guard(errorLock);
-          if (ok.exchange(false))
-            firstError = lastError;
-        }
-    };
-    std::vector<std::thread> pool;
-    size_t count = std::min<size_t>(m->threads, branches.size());
-    for (size_t t = 0; t < count; ++t)
-      pool.emplace_back(worker);
-    for (std::thread &t : pool)
-      t.join();
+    if (!m->pool || m->poolWorkers != m->threads - 1) {
+      m->pool = std::make_unique<lcp::ThreadPool>(m->threads - 1);
+      m->poolWorkers = m->threads - 1;
+    }
+    m->pool->parallelFor(branches.size(), [&](size_t k) {
+      if (m->runUnit(branches[k]) != LCP_OK) {
+        std::lock_guard<std::mutex> guard(errorLock);
+        if (ok.exchange(false))
+          firstError = lastError;
+      }
+    });
     if (!ok)
       return fail(LCP_ERROR_EXECUTION, firstError);
   } else {

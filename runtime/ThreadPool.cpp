@@ -1,0 +1,70 @@
+//===- ThreadPool.cpp - Workers that stay alive between runs --------------===//
+
+#include "runtime/ThreadPool.h"
+
+namespace lcp {
+
+ThreadPool::ThreadPool(int workers) {
+  for (int i = 0; i < workers; ++i)
+    threads.emplace_back([this] { work(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> guard(lock);
+    stopping = true;
+  }
+  wake.notify_all();
+  for (std::thread &t : threads)
+    t.join();
+}
+
+void ThreadPool::drain() {
+  for (size_t i; (i = next++) < count;)
+    (*job)(i);
+}
+
+void ThreadPool::work() {
+  unsigned long seen = 0;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> guard(lock);
+      wake.wait(guard, [&] { return stopping || generation != seen; });
+      if (stopping)
+        return;
+      seen = generation;
+      // A worker that wakes after its generation finished finds no job and
+      // goes back to sleep; one that finds a job is counted before it reads
+      // any of the job's state, so parallelFor waits for it.
+      if (!job)
+        continue;
+      ++active;
+    }
+    drain();
+    {
+      std::lock_guard<std::mutex> guard(lock);
+      --active;
+    }
+    finished.notify_all();
+  }
+}
+
+void ThreadPool::parallelFor(size_t n, const std::function<void(size_t)> &f) {
+  {
+    std::lock_guard<std::mutex> guard(lock);
+    job = &f;
+    count = n;
+    next = 0;
+    ++generation;
+  }
+  wake.notify_all();
+  drain();
+  // Workers that woke for this generation finish their last call; the
+  // counter reaching `n` means no call is still being handed out.
+  std::unique_lock<std::mutex> guard(lock);
+  finished.wait(guard, [&] { return active == 0; });
+  job = nullptr;
+  count = 0;
+}
+
+} // namespace lcp
