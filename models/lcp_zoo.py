@@ -16,9 +16,10 @@ Width rule (the one rule of the zoo)
 Every width w of the original (conv output channels, hidden Linear features)
 becomes, in SplitN fattened by F percent::
 
-    width(w) = max(1, floor(floor(w / n) * (100 + F) / 100))
+    width(w) = max(1, floor(max(1, floor(w / n)) * (100 + F) / 100))
 
-computed in integers. Split1 with F = 0 is the original. The final Linear's
+computed in integers (the minimum of 1 is applied before fattening too; for
+F < 100 that changes nothing, and it is the rule lcp-split uses). Split1 with F = 0 is the original. The final Linear's
 output (num_classes) is never divided or fattened; its input is the sum of
 the n branch output widths. Floor division with a minimum of 1 is what
 reproduces the paper's LeNet-5 figures (61.7k, 31.5k, 16.1k, 8.8k for
@@ -120,7 +121,7 @@ def width(w, n=1, fatten=0):
     if n < 1 or fatten < 0:
         raise ValueError("need n >= 1 and fatten >= 0 (got n=%r, fatten=%r)"
                          % (n, fatten))
-    return max(1, (w // n) * (100 + fatten) // 100)
+    return max(1, max(1, w // n) * (100 + fatten) // 100)
 
 
 # ---------------------------------------------------------------------------
