@@ -92,6 +92,7 @@ private:
   }
   void scheduleValue(Operation *op, Value result);
   void scheduleConv(Value result, ArrayRef<int64_t> shape);
+  void scheduleDense(Value result);
 
   LogicalResult emitOp(Operation *op);
   LogicalResult emitConv(Conv2DOp op);
@@ -130,6 +131,10 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
   int64_t rank = s.size();
   if (isa<Conv2DOp>(op)) {
     scheduleConv(result, s);
+    return;
+  }
+  if (isa<DenseOp>(op)) {
+    scheduleDense(result);
     return;
   }
   schedule << "    " << f << ".compute_root()";
@@ -178,6 +183,28 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape) {
       f, r);
 }
 
+/// A dense layer at batch 1 is a matrix-vector product bound by reading the
+/// weights: the reduction is split into vectors along the contiguous rows
+/// (rfactor), so each output feature streams its row with full-width loads,
+/// and the partial sums are added at the end.
+void UnitEmitter::scheduleDense(Value result) {
+  std::string f = names.lookup(result);
+  std::string r = reductionDomains.lookup(result);
+  std::string ro = f + "_ro", ri = f + "_ri", u = f + "_u",
+              partial = f + "_partial";
+  schedule << "    RVar " << ro << ", " << ri << ";\n    Var " << u << ";\n";
+  schedule << llvm::formatv(
+      "    Func {0} = {1}.update().split({2}, {3}, {4}, vec, "
+      "TailStrategy::GuardWithIf).rfactor({4}, {5});\n",
+      partial, f, r, ro, ri, u);
+  schedule << llvm::formatv("    {0}.compute_root().vectorize({1});\n", partial,
+                            u);
+  schedule << llvm::formatv("    {0}.update().reorder({1}, {2}, x, y)."
+                            "vectorize({1}).parallel(x);\n",
+                            partial, u, ro);
+  schedule << "    " << f << ".compute_root();\n";
+}
+
 LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
   ArrayRef<int64_t> in = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
@@ -219,6 +246,7 @@ LogicalResult UnitEmitter::emitDense(DenseOp op) {
   int64_t k = shapeOf(op.getWeight())[1];
   defineFunc(op.getOutput(), "dense");
   std::string r = newName("r");
+  reductionDomains[op.getOutput()] = r;
   code << llvm::formatv("    RDom {0}(0, {1}, \"{0}\");\n", r, k);
   std::string f = lhs(op.getOutput());
   code << "    " << f << " = "
