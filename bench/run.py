@@ -175,7 +175,7 @@ def main():
                 "(bench/peak.cpp). ONNX Runtime's per-call overhead on a "
                 "no-op model: %.3f ms (1 thread), %.3f ms (2 threads); the "
                 "ORT columns include it.\n\n" % (
-                    machine, os.cpu_count(), rows[0]["peak1"] if rows else 0,
+                    machine, os.cpu_count(), max(r["peak1"] for r in rows) if rows else 0,
                     ort_overhead[1], ort_overhead[2]))
         f.write("\n".join(lines) + "\n\nGeometric mean of the better "
                 "lcp/ORT ratio per model: %.2f\n" % geomean)

@@ -197,12 +197,13 @@ void UnitEmitter::scheduleDense(Value result) {
       "    Func {0} = {1}.update().split({2}, {3}, {4}, vec, "
       "TailStrategy::GuardWithIf).rfactor({4}, {5});\n",
       partial, f, r, ro, ri, u);
-  schedule << llvm::formatv("    {0}.compute_root().vectorize({1});\n", partial,
-                            u);
-  schedule << llvm::formatv("    {0}.update().reorder({1}, {2}, x, y)."
-                            "vectorize({1}).parallel(x);\n",
-                            partial, u, ro);
-  schedule << "    " << f << ".compute_root();\n";
+  // The partial sums of one output feature live in registers (computed at
+  // that feature), so threads never share a cache line of accumulators.
+  schedule << "    " << f << ".compute_root().update().parallel(x);\n";
+  schedule << llvm::formatv("    {0}.compute_at({1}, x).vectorize({2});\n",
+                            partial, f, u);
+  schedule << llvm::formatv(
+      "    {0}.update().reorder({1}, {2}).vectorize({1});\n", partial, u, ro);
 }
 
 LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
