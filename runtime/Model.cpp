@@ -29,6 +29,8 @@
 extern "C" __attribute__((weak)) halide_error_handler_t
 halide_set_error_handler(halide_error_handler_t handler);
 extern "C" __attribute__((weak)) int halide_set_num_threads(int n);
+extern "C" __attribute__((weak)) halide_do_par_for_t
+halide_set_custom_do_par_for(halide_do_par_for_t do_par_for);
 
 namespace {
 
@@ -37,6 +39,17 @@ thread_local std::string lastError;
 /// error handler before the pipeline returns an error code; the default
 /// handler aborts the process, so the runtime installs this one.
 thread_local std::string halideMessage;
+
+/// Runs a Halide parallel loop on the calling thread. Branches that run
+/// side by side use it, so that they do not contend for Halide's shared
+/// work queue on every loop.
+int serialParFor(void *context, halide_task_t task, int min, int size,
+                 uint8_t *closure) {
+  for (int i = min; i < min + size; ++i)
+    if (int result = task(context, i, closure))
+      return result;
+  return 0;
+}
 
 void recordHalideError(void *, const char *message) {
   halideMessage = message;
@@ -78,8 +91,10 @@ struct BufferView {
 struct lcp_model {
   lcp::Package package;
   void *library = nullptr;
-  /// The Halide runtime's thread-pool size, in the package's code.
+  /// The Halide runtime's thread-pool size and parallel-loop hook, in the
+  /// package's code.
   int (*setHalideThreads)(int) = nullptr;
+  halide_do_par_for_t (*setParFor)(halide_do_par_for_t) = nullptr;
   std::vector<int (*)(void **)> functions; // per unit
   std::map<std::string, std::vector<float>> values;
   int threads = 1;
@@ -175,6 +190,8 @@ lcp_status lcp_model_load_linked(const char *packageDir,
     halide_set_error_handler(recordHalideError);
   if (halide_set_num_threads)
     model->setHalideThreads = halide_set_num_threads;
+  if (halide_set_custom_do_par_for)
+    model->setParFor = halide_set_custom_do_par_for;
   return finishLoad(std::move(model), out);
 }
 
@@ -207,6 +224,9 @@ lcp_status lcp_model_load(const char *packageDir, lcp_model **out) {
     set(recordHalideError);
   model->setHalideThreads = reinterpret_cast<int (*)(int)>(
       dlsym(model->library, "halide_set_num_threads"));
+  model->setParFor =
+      reinterpret_cast<halide_do_par_for_t (*)(halide_do_par_for_t)>(
+          dlsym(model->library, "halide_set_custom_do_par_for"));
   if (lcp_status s = model->bindUnits(units, *count); s != LCP_OK)
     return s;
   return finishLoad(std::move(model), out);
@@ -283,7 +303,8 @@ lcp_status lcp_model_run(lcp_model *m, const float *const *inputs,
       m->setHalideThreads(n);
   };
   if (m->threads > 1 && branches.size() > 1) {
-    halideThreads(1);
+    halide_do_par_for_t previous =
+        m->setParFor ? m->setParFor(serialParFor) : nullptr;
     std::atomic<bool> ok{true};
     std::string firstError;
     std::mutex errorLock;
@@ -298,6 +319,8 @@ lcp_status lcp_model_run(lcp_model *m, const float *const *inputs,
           firstError = lastError;
       }
     });
+    if (m->setParFor)
+      m->setParFor(previous);
     if (!ok)
       return fail(LCP_ERROR_EXECUTION, firstError);
   } else {
