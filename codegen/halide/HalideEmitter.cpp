@@ -122,10 +122,23 @@ private:
 
 void UnitEmitter::scheduleValue(Operation *op, Value result) {
   bool feedsReduction = false, manyUsers = !result.hasOneUse();
-  for (Operation *user : result.getUsers())
+  bool onlyConvolutions = !result.use_empty();
+  for (Operation *user : result.getUsers()) {
     feedsReduction |= isReduction(user);
+    onlyConvolutions &= isa<Conv2DOp>(user);
+  }
   if (!isReduction(op) && !feedsReduction && !manyUsers)
     return; // inlined into its one elementwise user
+  // A unary elementwise value of a stored value, read only by
+  // convolutions, is inlined too: a padded convolution materializes its
+  // padded input anyway, and an unpadded one pays one extra operation per
+  // tap, against a full pass over memory to store the value.
+  Operation *source = op->getNumOperands() ? op->getOperand(0).getDefiningOp()
+                                            : nullptr;
+  bool readsStoredValue = !source || isReduction(source);
+  if (onlyConvolutions && readsStoredValue &&
+      isa<ReluOp, ClipOp, BatchNormOp>(op))
+    return;
   ArrayRef<int64_t> s = shapeOf(result);
   std::string f = names.lookup(result);
   int64_t rank = s.size();
