@@ -10,7 +10,6 @@ accuracy. Needs only NumPy.
 """
 
 import argparse
-import gzip
 import os
 import subprocess
 import sys
@@ -18,17 +17,10 @@ import tempfile
 
 import numpy as np
 
-DATA_DIR = "/usr/share/datasets/fashion-mnist"
-MEAN, STD = np.float32(0.2860), np.float32(0.3530)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fmnist  # noqa: E402
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
-            for i in range(ndim)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(dims)
+MEAN, STD = np.float32(fmnist.MEAN), np.float32(fmnist.STD)
 
 
 def main():
@@ -39,8 +31,7 @@ def main():
     parser.add_argument("models", nargs="+")
     args = parser.parse_args()
 
-    images = read_idx(os.path.join(DATA_DIR, "t10k-images-idx3-ubyte.gz"))
-    labels = read_idx(os.path.join(DATA_DIR, "t10k-labels-idx1-ubyte.gz"))
+    images, labels = fmnist.load("t10k")
     x = (images[:args.limit].astype(np.float32) / np.float32(255.0) - MEAN) / STD
     x = x[:, None, :, :].astype(np.float32)
     y = labels[:args.limit].astype(np.int64)

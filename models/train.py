@@ -30,7 +30,6 @@ Usage (Debian's python3-torch and dataset-fashion-mnist):
 """
 
 import argparse
-import gzip
 import json
 import os
 import platform
@@ -44,11 +43,11 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import count as zoo_count  # noqa: E402
+import fmnist  # noqa: E402
 import export as zoo_export  # noqa: E402
 import lcp_zoo  # noqa: E402
 
-DATA_DIR = "/usr/share/datasets/fashion-mnist"
-MEAN, STD = 0.2860, 0.3530
+MEAN, STD = fmnist.MEAN, fmnist.STD
 SAMPLE = 64
 SEED = 0
 LR = 2e-3
@@ -58,19 +57,8 @@ FAMILIES = ("lenet", "cifarnet")
 SPLITS = ((1, 0), (2, 0), (4, 0), (8, 0), (8, 40))
 
 
-def read_idx(path):
-    """An IDX file (gzip) as a numpy array (uint8)."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
-            for i in range(ndim)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
 def load_split(kind):
-    images = read_idx(os.path.join(DATA_DIR, "%s-images-idx3-ubyte.gz" % kind))
-    labels = read_idx(os.path.join(DATA_DIR, "%s-labels-idx1-ubyte.gz" % kind))
+    images, labels = fmnist.load(kind)
     x = torch.from_numpy(images.astype(np.float32) / 255.0)
     x = ((x - MEAN) / STD).unsqueeze(1).contiguous()      # [N,1,28,28]
     y = torch.from_numpy(labels.astype(np.int64))

@@ -168,6 +168,16 @@ lcp_status finishLoad(std::unique_ptr<lcp_model> model, lcp_model **out) {
   return LCP_OK;
 }
 
+/// Reads and checks the manifest and weights of `dir` into `model`.
+lcp_status readPackage(const char *dir, lcp_model &model) {
+  std::string error;
+  if (lcp::loadPackage(dir, model.package, error))
+    return LCP_OK;
+  return fail(error.find("cannot read") != std::string::npos ? LCP_ERROR_IO
+                                                             : LCP_ERROR_FORMAT,
+              error);
+}
+
 } // namespace
 
 extern "C" {
@@ -178,12 +188,8 @@ lcp_status lcp_model_load_linked(const char *packageDir,
   if (!packageDir || !out || (!units && numUnits))
     return fail(LCP_ERROR_ARGUMENT, "lcp_model_load: null argument");
   auto model = std::make_unique<lcp_model>();
-  std::string error;
-  if (!lcp::loadPackage(packageDir, model->package, error))
-    return fail(error.find("cannot read") != std::string::npos
-                    ? LCP_ERROR_IO
-                    : LCP_ERROR_FORMAT,
-                error);
+  if (lcp_status s = readPackage(packageDir, *model); s != LCP_OK)
+    return s;
   if (lcp_status s = model->bindUnits(units, numUnits); s != LCP_OK)
     return s;
   if (halide_set_error_handler)
@@ -199,12 +205,8 @@ lcp_status lcp_model_load(const char *packageDir, lcp_model **out) {
   if (!packageDir || !out)
     return fail(LCP_ERROR_ARGUMENT, "lcp_model_load: null argument");
   auto model = std::make_unique<lcp_model>();
-  std::string error;
-  if (!lcp::loadPackage(packageDir, model->package, error))
-    return fail(error.find("cannot read") != std::string::npos
-                    ? LCP_ERROR_IO
-                    : LCP_ERROR_FORMAT,
-                error);
+  if (lcp_status s = readPackage(packageDir, *model); s != LCP_OK)
+    return s;
   std::string path = std::string(packageDir) + "/cpu/libmodel.so";
   if (!model->package.checksums.count("cpu/libmodel.so"))
     return fail(LCP_ERROR_FORMAT, path + ": not listed in the manifest (is "
