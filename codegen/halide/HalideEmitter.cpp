@@ -179,14 +179,17 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape) {
                                       : 1;
   std::string tile = f + "_tile";
   std::string xo = f + "_xo", xi = f + "_xi", co = f + "_co", ci = f + "_ci";
+  // Rows and channel blocks are fused into one parallel loop, so that the
+  // few rows of a late layer still give every thread work.
   schedule << "    Var " << xo << ", " << xi << ", " << co << ", " << ci
-           << ";\n";
+           << ", " << f << "_rows;\n";
   schedule << "    Func " << tile << " = " << f << ".in();\n";
   schedule << llvm::formatv(
       "    {0}.compute_root().split(x, {1}, {2}, vec, "
       "TailStrategy::GuardWithIf).split(c, {3}, {4}, {5}).reorder({2}, {4}, "
-      "{1}, y, {3}, n).vectorize({2}).unroll({4}).parallel(y);\n",
-      tile, xo, xi, co, ci, block);
+      "{1}, y, {3}, n).vectorize({2}).unroll({4}).fuse(y, {3}, {6})"
+      ".parallel({6});\n",
+      tile, xo, xi, co, ci, block, f + "_rows");
   schedule << llvm::formatv("    {0}.compute_at({1}, {2}).vectorize(x, vec, "
                             "TailStrategy::RoundUp).unroll(c);\n",
                             f, tile, xo);
