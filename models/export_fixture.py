@@ -32,6 +32,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import onnx_graph  # noqa: E402  (reads ONNX without the onnx package)
+
 NUM_BRANCHES = 2
 NUM_CLASSES = 10
 MODEL_SEED = 0          # seeds the weights and batch-norm statistics
@@ -107,61 +110,6 @@ def seeded_input(batch, seed):
     return torch.randn(batch, 1, 28, 28, generator=generator)
 
 
-# --- minimal protobuf reader, only to list the exported nodes -------------
-# (avoids depending on the onnx Python package, which Debian ships separately)
-
-def _varint(buf, pos):
-    result = shift = 0
-    while True:
-        byte = buf[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return result, pos
-        shift += 7
-
-
-def _fields(buf):
-    """Yield (field_number, wire_type, value) for one protobuf message."""
-    pos = 0
-    while pos < len(buf):
-        key, pos = _varint(buf, pos)
-        number, wire = key >> 3, key & 7
-        if wire == 0:                                   # varint
-            value, pos = _varint(buf, pos)
-        elif wire == 1:                                 # 64-bit
-            value, pos = buf[pos:pos + 8], pos + 8
-        elif wire == 2:                                 # length-delimited
-            length, pos = _varint(buf, pos)
-            value, pos = buf[pos:pos + length], pos + length
-        elif wire == 5:                                 # 32-bit
-            value, pos = buf[pos:pos + 4], pos + 4
-        else:
-            raise ValueError("unsupported protobuf wire type %d" % wire)
-        yield number, wire, value
-
-
-def list_nodes(onnx_path):
-    """[(op_type, name, inputs, outputs)] of the graph, in node order."""
-    with open(onnx_path, "rb") as f:
-        model = f.read()
-    # ModelProto.graph = 7; GraphProto.node = 1;
-    # NodeProto: input = 1, output = 2, name = 3, op_type = 4.
-    graph = next(v for n, w, v in _fields(model) if n == 7 and w == 2)
-    nodes = []
-    for number, wire, value in _fields(graph):
-        if number != 1 or wire != 2:
-            continue
-        node = {1: [], 2: [], 3: [b""], 4: [b""]}
-        for n, w, v in _fields(value):
-            if n in node and w == 2:
-                node[n].append(v)
-        nodes.append((node[4][-1].decode(), node[3][-1].decode(),
-                      [s.decode() for s in node[1]],
-                      [s.decode() for s in node[2]]))
-    return nodes
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True,
@@ -197,13 +145,15 @@ def main(argv=None):
             save_npy(os.path.join(args.out, stem + ".output.npy"), y)
 
     # For the record: the ONNX ops the exporter produced, in node order.
-    nodes = list_nodes(onnx_path)
+    graph = onnx_graph.read_model(onnx_path)
+    nodes = graph["nodes"]
     print("torch %s, opset %d, %d nodes in %s"
           % (torch.__version__, OPSET, len(nodes), onnx_path))
-    for op_type, name, inputs, outputs in nodes:
-        print("  %-12s %-28s %s -> %s"
-              % (op_type, name, ", ".join(inputs), ", ".join(outputs)))
-    print("op types used:", ", ".join(sorted({n[0] for n in nodes})))
+    for n in nodes:
+        print("  %-12s %-28s %s -> %s" % (n["op"], n["name"],
+                                         ", ".join(n["inputs"]),
+                                         ", ".join(n["outputs"])))
+    print("op types used:", ", ".join(onnx_graph.op_types(graph)))
     return 0
 
 
