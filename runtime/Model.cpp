@@ -15,6 +15,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <map>
@@ -96,7 +97,13 @@ struct lcp_model {
   int (*setHalideThreads)(int) = nullptr;
   halide_do_par_for_t (*setParFor)(halide_do_par_for_t) = nullptr;
   std::vector<int (*)(void **)> functions; // per unit
-  std::map<std::string, std::vector<float>> values;
+  /// Every value an inference defines (model inputs, unit results), with
+  /// its shape, allocated once at load.
+  struct ValueBuffer {
+    std::vector<float> data;
+    std::vector<int64_t> shape;
+  };
+  std::map<std::string, ValueBuffer> values;
   int threads = 1;
   std::unique_ptr<lcp::ThreadPool> pool;
   int poolWorkers = 0;
@@ -129,13 +136,13 @@ struct lcp_model {
       args.push_back(&views.back()->buffer);
     };
     for (const std::string &v : u.inputs)
-      add(values.at(v).data(), shapeOf(v));
+      add(values.at(v).data.data(), values.at(v).shape);
     for (const std::string &w : u.weights) {
       const lcp::WeightTensor &t = package.weights.at(w);
       add(t.data, t.shape);
     }
     for (const lcp::TensorInfo &t : u.outputs)
-      add(values.at(t.value).data(), t.shape);
+      add(values.at(t.value).data.data(), t.shape);
     halideMessage.clear();
     int result = functions[index](args.data());
     if (result != 0)
@@ -145,25 +152,21 @@ struct lcp_model {
                       (halideMessage.empty() ? "" : ": " + halideMessage));
     return LCP_OK;
   }
-
-  std::vector<int64_t> shapeOf(const std::string &value) const {
-    for (const lcp::TensorInfo &t : package.inputs)
-      if (t.value == value)
-        return t.shape;
-    for (const lcp::UnitInfo &u : package.units)
-      for (const lcp::TensorInfo &t : u.outputs)
-        if (t.value == value)
-          return t.shape;
-    return {};
-  }
 };
 
 namespace {
 
 lcp_status finishLoad(std::unique_ptr<lcp_model> model, lcp_model **out) {
+  auto allocate = [&](const lcp::TensorInfo &t) {
+    lcp_model::ValueBuffer &v = model->values[t.value];
+    v.data.assign(t.numElements(), 0.0f);
+    v.shape = t.shape;
+  };
+  for (const lcp::TensorInfo &t : model->package.inputs)
+    allocate(t);
   for (const lcp::UnitInfo &u : model->package.units)
     for (const lcp::TensorInfo &t : u.outputs)
-      model->values[t.value].assign(t.numElements(), 0.0f);
+      allocate(t);
   *out = model.release();
   return LCP_OK;
 }
@@ -290,7 +293,8 @@ lcp_status lcp_model_run(lcp_model *m, const float *const *inputs,
     if (!inputs[i])
       return fail(LCP_ERROR_ARGUMENT,
                   "lcp_model_run: input " + std::to_string(i) + " is null");
-    m->values[t.value].assign(inputs[i], inputs[i] + t.numElements());
+    std::copy(inputs[i], inputs[i] + t.numElements(),
+              m->values.at(t.value).data.begin());
   }
   // Branches read only model inputs: run them in parallel when allowed.
   size_t n = m->package.units.size();
@@ -339,7 +343,7 @@ lcp_status lcp_model_run(lcp_model *m, const float *const *inputs,
     if (!outputs[i])
       return fail(LCP_ERROR_ARGUMENT,
                   "lcp_model_run: output " + std::to_string(i) + " is null");
-    const std::vector<float> &v = m->values.at(t.value);
+    const std::vector<float> &v = m->values.at(t.value).data;
     std::memcpy(outputs[i], v.data(), v.size() * sizeof(float));
   }
   return LCP_OK;

@@ -133,8 +133,8 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
   // convolutions, is inlined too: a padded convolution materializes its
   // padded input anyway, and an unpadded one pays one extra operation per
   // tap, against a full pass over memory to store the value.
-  Operation *source = op->getNumOperands() ? op->getOperand(0).getDefiningOp()
-                                            : nullptr;
+  Operation *source =
+      op->getNumOperands() ? op->getOperand(0).getDefiningOp() : nullptr;
   bool readsStoredValue = !source || isReduction(source);
   if (onlyConvolutions && readsStoredValue &&
       isa<ReluOp, ClipOp, BatchNormOp>(op))
@@ -181,8 +181,8 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape) {
   std::string xo = f + "_xo", xi = f + "_xi", co = f + "_co", ci = f + "_ci";
   // Rows and channel blocks are fused into one parallel loop, so that the
   // few rows of a late layer still give every thread work.
-  schedule << "    Var " << xo << ", " << xi << ", " << co << ", " << ci
-           << ", " << f << "_rows;\n";
+  schedule << "    Var " << xo << ", " << xi << ", " << co << ", " << ci << ", "
+           << f << "_rows;\n";
   schedule << "    Func " << tile << " = " << f << ".in();\n";
   schedule << llvm::formatv(
       "    {0}.compute_root().split(x, {1}, {2}, vec, "
@@ -223,7 +223,7 @@ void UnitEmitter::scheduleDense(Value result) {
 }
 
 LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
-  ArrayRef<int64_t> in = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
+  ArrayRef<int64_t> w = shapeOf(op.getWeight());
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
   int64_t groups = op.getGroups();
@@ -249,7 +249,6 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
       groups == 1
           ? r + ".z"
           : llvm::formatv("(c / {0}) * {1} + {2}.z", perGroup, w[1], r).str();
-  (void)in;
   code << "    " << f << " += " << names.lookup(op.getWeight()) << "(" << r
        << ".x, " << r << ".y, " << r << ".z, c) * " << padded
        << llvm::formatv("(x * {0} + {1}.x * {2} - {3}, y * {4} + {1}.y * {5} "

@@ -18,8 +18,8 @@
 #include "llvm/Support/Program.h"
 
 #include <atomic>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -155,8 +155,6 @@ LogicalResult PackageBuilder::collectUnits(func::FuncOp f) {
   }
   if (units.empty()) {
     // An unsplit model is one unit: the whole function.
-    for (Operation &op : body.without_terminator())
-      (void)op;
     Unit unit;
     unit.op = func;
     unit.id = "model";
@@ -301,9 +299,9 @@ LogicalResult PackageBuilder::buildCode() {
         objects[i] = tempDir + "/gen/" + std::to_string(i) + ".o";
         // -O0: the generator only builds the pipeline once; optimizing its
         // own code costs more than it saves.
-        LogicalResult r = runCommand({cxx, "-std=c++17", "-O0", "-g0",
-                                      "-c", "-I" LCP_HALIDE_INCLUDE_DIR,
-                                      sources[i], "-o", objects[i]},
+        LogicalResult r = runCommand({cxx, "-std=c++17", "-O0", "-g0", "-c",
+                                      "-I" LCP_HALIDE_INCLUDE_DIR, sources[i],
+                                      "-o", objects[i]},
                                      "compile-" + std::to_string(i));
         progress("compile", i < built.size() ? built[i]->id : "GenGen",
                  seconds(t0));
