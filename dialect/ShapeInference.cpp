@@ -20,14 +20,12 @@ std::string toString(ArrayRef<int64_t> shape) {
 
 namespace {
 
-std::string str(ArrayRef<int64_t> shape) { return toString(shape); }
-
 LogicalResult checkRank(StringRef what, ArrayRef<int64_t> shape, size_t rank,
                         EmitErrorFn emitError) {
   if (shape.size() == rank)
     return success();
   return emitError() << what << " must have rank " << rank << ", got "
-                     << str(shape);
+                     << toString(shape);
 }
 
 LogicalResult checkLength(StringRef what, ArrayRef<int64_t> values,
@@ -100,7 +98,7 @@ FailureOr<Shape> inferConv2D(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
                        << " channels in " << groups << " group(s)";
   if (bias && (bias->size() != 1 || (*bias)[0] != weight[0]))
     return emitError() << "bias must have shape " << weight[0] << ", got "
-                       << str(*bias);
+                       << toString(*bias);
   Shape result = {input[0], weight[0], 0, 0};
   for (int i = 0; i < 2; ++i) {
     result[2 + i] = windowOutputSize(input[2 + i], pads[i], pads[2 + i],
@@ -109,7 +107,7 @@ FailureOr<Shape> inferConv2D(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
     if (result[2 + i] <= 0)
       return emitError() << "kernel " << weight[2] << "x" << weight[3]
                          << " (dilated) does not fit the padded input "
-                         << str(input);
+                         << toString(input);
   }
   return result;
 }
@@ -125,7 +123,7 @@ FailureOr<Shape> inferDense(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
                        << " input features, input has " << input[1];
   if (bias && (bias->size() != 1 || (*bias)[0] != weight[0]))
     return emitError() << "bias must have shape " << weight[0] << ", got "
-                       << str(*bias);
+                       << toString(*bias);
   return Shape{input[0], weight[0]};
 }
 
@@ -137,8 +135,8 @@ FailureOr<Shape> inferBroadcast(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
     int64_t a = i < rank - lhs.size() ? 1 : lhs[i - (rank - lhs.size())];
     int64_t b = i < rank - rhs.size() ? 1 : rhs[i - (rank - rhs.size())];
     if (a != b && a != 1 && b != 1)
-      return emitError() << "shapes " << str(lhs) << " and " << str(rhs)
-                         << " do not broadcast";
+      return emitError() << "shapes " << toString(lhs) << " and "
+                         << toString(rhs) << " do not broadcast";
     result[i] = a == 1 ? b : a;
   }
   return result;
@@ -147,15 +145,15 @@ FailureOr<Shape> inferBroadcast(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
 FailureOr<Shape> inferMatMul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
                              EmitErrorFn emitError) {
   if (lhs.size() < 2 || rhs.size() < 2)
-    return emitError() << "operands must have rank 2 or more, got " << str(lhs)
-                       << " and " << str(rhs);
+    return emitError() << "operands must have rank 2 or more, got "
+                       << toString(lhs) << " and " << toString(rhs);
   if (lhs.back() != rhs[rhs.size() - 2])
     return emitError() << "lhs has " << lhs.back() << " columns, rhs has "
                        << rhs[rhs.size() - 2] << " rows";
   FailureOr<Shape> batch =
       inferBroadcast(lhs.drop_back(2), rhs.drop_back(2), [&] {
-        return emitError() << "batch dimensions of " << str(lhs) << " and "
-                           << str(rhs) << ": ";
+        return emitError() << "batch dimensions of " << toString(lhs) << " and "
+                           << toString(rhs) << ": ";
       });
   if (failed(batch))
     return failure();
@@ -203,7 +201,8 @@ FailureOr<Shape> inferPool2D(ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
                          strides[i], dilations[i], ceilMode);
     if (result[2 + i] <= 0)
       return emitError() << "window " << kernel[0] << "x" << kernel[1]
-                         << " does not fit the padded input " << str(input);
+                         << " does not fit the padded input "
+                         << toString(input);
   }
   return result;
 }
@@ -212,13 +211,14 @@ FailureOr<Shape> inferBatchNorm(ArrayRef<int64_t> input,
                                 ArrayRef<ArrayRef<int64_t>> params,
                                 EmitErrorFn emitError) {
   if (input.size() < 2)
-    return emitError() << "input must have rank 2 or more, got " << str(input);
+    return emitError() << "input must have rank 2 or more, got "
+                       << toString(input);
   static const char *names[] = {"scale", "bias", "mean", "variance"};
   for (auto [i, param] : llvm::enumerate(params))
     if (param.size() != 1 || param[0] != input[1])
       return emitError() << "'" << names[i % 4] << "' must have shape "
                          << input[1] << " (the input's channels), got "
-                         << str(param);
+                         << toString(param);
   return Shape(input);
 }
 
@@ -232,12 +232,12 @@ FailureOr<Shape> inferConcat(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis,
   Shape result(first);
   for (ArrayRef<int64_t> other : inputs.drop_front()) {
     if (other.size() != first.size())
-      return emitError() << "inputs have different ranks: " << str(first)
-                         << " and " << str(other);
+      return emitError() << "inputs have different ranks: " << toString(first)
+                         << " and " << toString(other);
     for (size_t d = 0; d < first.size(); ++d)
       if (static_cast<int64_t>(d) != axis && other[d] != first[d])
-        return emitError() << "inputs " << str(first) << " and " << str(other)
-                           << " differ in dimension " << d
+        return emitError() << "inputs " << toString(first) << " and "
+                           << toString(other) << " differ in dimension " << d
                            << ", which is not the concatenation axis " << axis;
     result[axis] += other[axis];
   }
@@ -271,8 +271,8 @@ LogicalResult checkReshape(ArrayRef<int64_t> input, ArrayRef<int64_t> output,
     out *= d;
   if (in == out)
     return success();
-  return emitError() << "cannot reshape " << str(input) << " (" << in
-                     << " elements) to " << str(output) << " (" << out
+  return emitError() << "cannot reshape " << toString(input) << " (" << in
+                     << " elements) to " << toString(output) << " (" << out
                      << " elements)";
 }
 

@@ -45,8 +45,6 @@ constexpr int64_t kNewestOpset = 17;
 /// larger ones become `dense_resource` blobs.
 constexpr int64_t kInlineConstantLimit = 16;
 
-std::string shapeStr(ArrayRef<int64_t> shape) { return shape::toString(shape); }
-
 //===----------------------------------------------------------------------===//
 // TensorProto
 //===----------------------------------------------------------------------===//
@@ -613,7 +611,7 @@ GraphImporter::importInputs(const onnx::GraphProto &graph,
                   dims[i].dim_value() == given->second[i]);
       if (!agrees)
         return error() << "graph input '" << name << "': the given shape "
-                       << shapeStr(given->second)
+                       << shape::toString(given->second)
                        << " does not agree with the model's";
       shape.assign(given->second.begin(), given->second.end());
     }
@@ -639,7 +637,7 @@ GraphImporter::importInputs(const onnx::GraphProto &graph,
     if (checkedNumElements(std::vector<int64_t>(shape.begin(), shape.end()),
                            kMaxTensorElements) < 0)
       return error() << "graph input '" << name << "' of shape "
-                     << shapeStr(shape) << " is too large";
+                     << shape::toString(shape) << " is too large";
     argTypes.push_back(RankedTensorType::get(shape, builder.getF32Type()));
     argNames.push_back(name);
   }
@@ -806,9 +804,9 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
     if (checkedNumElements(std::vector<int64_t>(dims.begin(), dims.end()),
                            kMaxTensorElements) < 0)
       return nodeError(node)
-             << "result '" << out << "' of shape " << shapeStr(type.getShape())
-             << " has more than " << kMaxTensorElements
-             << " elements, lcp's limit for one tensor";
+             << "result '" << out << "' of shape "
+             << shape::toString(type.getShape()) << " has more than "
+             << kMaxTensorElements << " elements, lcp's limit for one tensor";
   }
   return success();
 }
@@ -995,15 +993,15 @@ LogicalResult GraphImporter::convertConv(const onnx::NodeProto &node, int64_t) {
   if (xShape.size() != 4)
     return nodeError(node) << "only 2-D convolutions (input of rank 4) are "
                               "supported, the input has shape "
-                           << shapeStr(xShape);
+                           << shape::toString(xShape);
   if (wShape.size() != 4)
     return nodeError(node) << "weight must have rank 4, got "
-                           << shapeStr(wShape);
+                           << shape::toString(wShape);
   if (auto kernel = attrs.getInts("kernel_shape"))
     if (ArrayRef<int64_t>(*kernel) != wShape.drop_front(2))
       return nodeError(node)
-             << "kernel_shape " << shapeStr(*kernel)
-             << " does not match the weight " << shapeStr(wShape);
+             << "kernel_shape " << shape::toString(*kernel)
+             << " does not match the weight " << shape::toString(wShape);
   std::vector<int64_t> strides =
       attrs.getInts("strides").value_or(std::vector<int64_t>{1, 1});
   std::vector<int64_t> dilations =
@@ -1064,7 +1062,8 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
     return failure();
   if (aShape->size() != 2 || bShape->size() != 2)
     return nodeError(node) << "A and B must be matrices, got "
-                           << shapeStr(*aShape) << " and " << shapeStr(*bShape);
+                           << shape::toString(*aShape) << " and "
+                           << shape::toString(*bShape);
   FailureOr<Value> a = tensorInput(node, 0);
   if (failed(a))
     return failure();
@@ -1092,7 +1091,7 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
     if (failed(cShape))
       return failure();
     if (ArrayRef<int64_t>(*cShape) != ArrayRef<int64_t>{m, n})
-      return nodeError(node) << "C of shape " << shapeStr(c->shape)
+      return nodeError(node) << "C of shape " << shape::toString(c->shape)
                              << " does not broadcast to " << m << "x" << n;
     int64_t cCount = c->numElements();
     bool perColumn = cCount == 1 || (c->shape.back() == n && cCount == n);
@@ -1162,7 +1161,7 @@ LogicalResult GraphImporter::convertGemm(const onnx::NodeProto &node,
     if (failed(outShape))
       return failure();
     if (ArrayRef<int64_t>(*outShape) != ArrayRef<int64_t>{m, n})
-      return nodeError(node) << "C of shape " << shapeStr(cShape)
+      return nodeError(node) << "C of shape " << shape::toString(cShape)
                              << " does not broadcast to " << m << "x" << n;
     Value scaledC = *cValue;
     if (beta != 1.0f)
@@ -1230,9 +1229,9 @@ LogicalResult GraphImporter::convertBinary(const onnx::NodeProto &node,
     // (by default at the trailing dimensions).
     if (!attrs.getInt("broadcast", 0)) {
       if (*aShape != *bShape)
-        return nodeError(node)
-               << "shapes " << shapeStr(*aShape) << " and " << shapeStr(*bShape)
-               << " differ and 'broadcast' is not set";
+        return nodeError(node) << "shapes " << shape::toString(*aShape)
+                               << " and " << shape::toString(*bShape)
+                               << " differ and 'broadcast' is not set";
     } else if (attrs.has("axis")) {
       int64_t axis = normalizeAxis(attrs.getInt("axis", 0), aShape->size());
       if (axis < 0 || axis + bShape->size() > aShape->size())
@@ -1379,7 +1378,7 @@ LogicalResult GraphImporter::convertPool(const onnx::NodeProto &node,
   if (xShape.size() != 4)
     return nodeError(node) << "only 2-D pooling (input of rank 4) is "
                               "supported, the input has shape "
-                           << shapeStr(xShape);
+                           << shape::toString(xShape);
   std::optional<std::vector<int64_t>> kernel = attrs.getInts("kernel_shape");
   if (!kernel || kernel->size() != 2)
     return nodeError(node) << "needs a 'kernel_shape' of 2 values";
@@ -1447,7 +1446,7 @@ GraphImporter::convertGlobalAveragePool(const onnx::NodeProto &node, int64_t) {
   if (s.size() != 4)
     return nodeError(node) << "only 2-D pooling (input of rank 4) is "
                               "supported, the input has shape "
-                           << shapeStr(s);
+                           << shape::toString(s);
   setOutput(node, 0, create<GlobalAvgPoolOp>(node, {s[0], s[1], 1, 1}, *x));
   return success();
 }
@@ -1496,7 +1495,7 @@ LogicalResult GraphImporter::convertLRN(const onnx::NodeProto &node, int64_t) {
   ArrayRef<int64_t> s = cast<ShapedType>(x->getType()).getShape();
   if (s.size() != 4)
     return nodeError(node) << "only inputs of rank 4 are supported, got "
-                           << shapeStr(s);
+                           << shape::toString(s);
   if (!attrs.has("size") || attrs.getInt("size", 0) <= 0)
     return nodeError(node) << "needs a positive 'size'";
   setOutput(
@@ -1695,7 +1694,7 @@ LogicalResult GraphImporter::convertReshape(const onnx::NodeProto &node,
   if (checkedNumElements(std::vector<int64_t>(out.begin(), out.end()),
                          kMaxTensorElements) < 0)
     return nodeError(node) << "result '" << node.output(0) << "' of shape "
-                           << shapeStr(out) << " has more than "
+                           << shape::toString(out) << " has more than "
                            << kMaxTensorElements
                            << " elements, lcp's limit for one tensor";
   if (failed(shape::checkReshape(*in, out, [&] { return nodeError(node); })))
@@ -1791,7 +1790,7 @@ LogicalResult GraphImporter::convertPad(const onnx::NodeProto &node,
   if (in->size() != 4)
     return nodeError(node) << "only padding of rank-4 (NCHW) tensors is "
                               "supported, input has shape "
-                           << shapeStr(*in);
+                           << shape::toString(*in);
   if (pads.size() != 8)
     return nodeError(node) << "'pads' must have 8 values (begin and end of "
                               "each of the 4 dimensions), got "
