@@ -38,6 +38,28 @@ std::vector<int64_t> HostTensor::strides() const {
   return result;
 }
 
+HostTensor transpose(const HostTensor &x, const std::vector<int64_t> &perm) {
+  std::vector<int64_t> shape;
+  for (int64_t d : perm)
+    shape.push_back(x.shape[d]);
+  HostTensor out(shape);
+  std::vector<int64_t> inStrides = x.strides();
+  size_t rank = shape.size();
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t i = 0; i < out.numElements(); ++i) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < rank; ++d)
+      offset += index[d] * inStrides[perm[d]];
+    out.f32[i] = x.f32[offset];
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
 int64_t checkedNumElements(const std::vector<int64_t> &shape, int64_t limit) {
   int64_t n = 1;
   for (int64_t d : shape) {

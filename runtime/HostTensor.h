@@ -40,6 +40,10 @@ struct HostTensor {
   std::vector<int64_t> strides() const;
 };
 
+/// `x` (f32) with its dimensions permuted: dimension i of the result is
+/// dimension `perm[i]` of `x`, as ONNX Transpose defines it.
+HostTensor transpose(const HostTensor &x, const std::vector<int64_t> &perm);
+
 /// The largest tensor lcp creates or reads, in elements (1 GiB of f32):
 /// more than any layer of the models it targets, and a bound on what a
 /// corrupt or hostile file can make it allocate.

@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 #include <cmath>
 
 using namespace mlir;
@@ -41,10 +42,68 @@ ArrayRef<int64_t> shapeOf(Value v) {
   return cast<ShapedType>(v.getType()).getShape();
 }
 
+/// How a convolution's output tile maps onto vector lanes.
+struct ConvTiling {
+  /// Lanes across output channels, with the weights stored output channels
+  /// innermost; otherwise lanes across output columns.
+  bool acrossChannels = false;
+  int64_t channelVectors = 1; // vectors of output channels per tile
+  int64_t columns = 1;        // output columns per tile
+};
+
+/// The weights of a convolution with lanes across output channels are
+/// stored [in][kh][kw][out] instead of [out][in][kh][kw].
+constexpr int64_t kChannelsInnermost[] = {1, 2, 3, 0};
+
+/// Lanes go across output channels when the channels fill whole vectors and
+/// the rows would not: a 7-wide row fills 7 of 16 lanes, and a strided
+/// convolution gathers its input columns with shuffles. The tile's results
+/// then reach memory one lane at a time (NCHW keeps channels apart), which
+/// only a long enough reduction pays for.
+ConvTiling planConv(Conv2DOp op, const VectorUnit &vector) {
+  ConvTiling tiling;
+  ArrayRef<int64_t> w = shapeOf(op.getWeight());
+  ArrayRef<int64_t> out = shapeOf(op.getOutput());
+  int64_t channels = out[1], width = out[3], lanes = vector.lanes;
+  double rowFill =
+      double(width) / double(llvm::divideCeil(width, lanes) * lanes);
+  if (op.getStrides()[1] > 1)
+    rowFill /= 2;
+  bool ownWeights = op.getWeight().hasOneUse() &&
+                    isa_and_nonnull<ConstantOp>(op.getWeight().getDefiningOp());
+  if (op.getGroups() != 1 || channels % lanes != 0 || !ownWeights ||
+      w[1] * w[2] * w[3] < 64 || rowFill >= 0.75)
+    return tiling;
+  tiling.acrossChannels = true;
+  // Choose the tile that keeps the most useful accumulators in registers
+  // (all but the weight vectors and two spares), then the one that computes
+  // fewest columns past the row's end, then the widest in channels.
+  int64_t vectors = channels / lanes;
+  double best = 0;
+  int64_t bestWaste = 0;
+  for (int64_t cv = 1; cv <= std::min<int64_t>(vectors, 4); ++cv) {
+    int64_t most = (vector.registers - cv - 2) / cv;
+    if (vectors % cv != 0 || most < 1)
+      continue;
+    int64_t tiles = llvm::divideCeil(width, std::min(width, most));
+    int64_t columns = llvm::divideCeil(width, tiles);
+    double useful = double(cv * width) / double(tiles);
+    int64_t waste = tiles * columns - width;
+    if (useful > best || (useful == best && waste <= bestWaste)) {
+      best = useful;
+      bestWaste = waste;
+      tiling.channelVectors = cv;
+      tiling.columns = columns;
+    }
+  }
+  return tiling;
+}
+
 class UnitEmitter {
 public:
-  UnitEmitter(Block &body, StringRef name, GeneratorInfo &info)
-      : body(body), name(name), info(info) {}
+  UnitEmitter(Block &body, StringRef name, const VectorUnit &vector,
+              GeneratorInfo &info)
+      : body(body), name(name), vector(vector), info(info) {}
 
   LogicalResult emit(raw_ostream &os);
 
@@ -109,10 +168,15 @@ private:
 
   Block &body;
   StringRef name;
+  const VectorUnit &vector;
   GeneratorInfo &info;
   llvm::DenseMap<Value, std::string> names;
   /// The RDom of each convolution, for its schedule.
   llvm::DenseMap<Value, std::string> reductionDomains;
+  /// Each convolution's tiling, by its result.
+  llvm::DenseMap<Value, ConvTiling> convTilings;
+  /// Weights stored in another layout, by their constant.
+  llvm::DenseMap<Operation *, ArrayRef<int64_t>> weightLayouts;
   int counter = 0;
   std::string codeText, scheduleText, declText;
   llvm::raw_string_ostream code{codeText};
@@ -166,17 +230,16 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
 }
 
 /// Direct convolution on NCHW, register-blocked: the consumers read a
-/// wrapper computed in tiles of one row, `vec` columns and `block` output
-/// channels; each tile accumulates in registers over the whole reduction,
-/// one input vector feeding `block` multiply-adds with broadcast weights.
+/// wrapper computed in tiles; each tile accumulates in registers over the
+/// whole reduction. With lanes across columns, a tile is one row, `vec`
+/// columns and `block` output channels, one input vector feeding `block`
+/// multiply-adds with broadcast weights. With lanes across channels, a tile
+/// is a few vectors of output channels by a few columns, each weight vector
+/// feeding one multiply-add per column with a broadcast input.
 void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape) {
   std::string f = names.lookup(result);
   std::string r = reductionDomains.lookup(result);
-  int64_t channels = shape[1];
-  int64_t block = channels % 8 == 0   ? 8
-                  : channels % 4 == 0 ? 4
-                  : channels % 2 == 0 ? 2
-                                      : 1;
+  ConvTiling tiling = convTilings.lookup(result);
   std::string tile = f + "_tile";
   std::string xo = f + "_xo", xi = f + "_xi", co = f + "_co", ci = f + "_ci";
   // Rows and channel blocks are fused into one parallel loop, so that the
@@ -184,6 +247,31 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape) {
   schedule << "    Var " << xo << ", " << xi << ", " << co << ", " << ci << ", "
            << f << "_rows;\n";
   schedule << "    Func " << tile << " = " << f << ".in();\n";
+  if (tiling.acrossChannels) {
+    int64_t lanes = vector.lanes;
+    schedule << llvm::formatv(
+        "    {0}.compute_root().split(x, {1}, {2}, {3}, "
+        "TailStrategy::GuardWithIf).split(c, {4}, {5}, {6}).reorder({5}, {2}, "
+        "{1}, y, {4}, n).vectorize({5}, {7}).unroll({5}).unroll({2}).fuse(y, "
+        "{4}, {8}).parallel({8});\n",
+        tile, xo, xi, tiling.columns, co, ci, tiling.channelVectors * lanes,
+        lanes, f + "_rows");
+    schedule << llvm::formatv("    {0}.compute_at({1}, {2}).reorder_storage(c, "
+                              "x, y, n).reorder(c, x, "
+                              "y, n).vectorize(c, {3})"
+                              ".unroll(c).unroll(x);\n",
+                              f, tile, xo, lanes);
+    schedule << llvm::formatv(
+        "    {0}.update().reorder(c, x, {1}.x, {1}.y, {1}.z, y, n)"
+        ".vectorize(c, {2}).unroll(c).unroll(x);\n",
+        f, r, lanes);
+    return;
+  }
+  int64_t channels = shape[1];
+  int64_t block = channels % 8 == 0   ? 8
+                  : channels % 4 == 0 ? 4
+                  : channels % 2 == 0 ? 2
+                                      : 1;
   schedule << llvm::formatv(
       "    {0}.compute_root().split(x, {1}, {2}, vec, "
       "TailStrategy::GuardWithIf).split(c, {3}, {4}, {5}).reorder({2}, {4}, "
@@ -249,8 +337,15 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
       groups == 1
           ? r + ".z"
           : llvm::formatv("(c / {0}) * {1} + {2}.z", perGroup, w[1], r).str();
-  code << "    " << f << " += " << names.lookup(op.getWeight()) << "(" << r
-       << ".x, " << r << ".y, " << r << ".z, c) * " << padded
+  // Weights stored output channels innermost are read w(c, kw, kh, in).
+  std::string weight = convTilings.lookup(out).acrossChannels
+                           ? llvm::formatv("{0}(c, {1}.x, {1}.y, {1}.z)",
+                                           names.lookup(op.getWeight()), r)
+                                 .str()
+                           : llvm::formatv("{0}({1}.x, {1}.y, {1}.z, c)",
+                                           names.lookup(op.getWeight()), r)
+                                 .str();
+  code << "    " << f << " += " << weight << " * " << padded
        << llvm::formatv("(x * {0} + {1}.x * {2} - {3}, y * {4} + {1}.y * {5} "
                         "- {6}, {7}, n);\n",
                         strides[1], r, dil[1], pads[1], strides[0], dil[0],
@@ -520,10 +615,17 @@ LogicalResult UnitEmitter::emitOp(Operation *op) {
     std::string n = newName("w");
     names[c.getOutput()] = n;
     ArrayRef<int64_t> s = shapeOf(c.getOutput());
+    PipelineArg arg{PipelineArg::Kind::Weight, n, {}, op};
+    ArrayRef<int64_t> layout = weightLayouts.lookup(op);
+    for (size_t i = 0; i < s.size(); ++i)
+      arg.shape.push_back(layout.empty() ? s[i] : s[layout[i]]);
+    arg.permutation.assign(layout.begin(), layout.end());
     decls << "  Input<Buffer<float, " << s.size() << ">> " << n << "{\"" << n
-          << "\"};\n";
-    info.args.push_back({PipelineArg::Kind::Weight, n,
-                         std::vector<int64_t>(s.begin(), s.end()), op});
+          << "\"};";
+    if (!layout.empty())
+      decls << " // stored [in][kh][kw][out]";
+    decls << "\n";
+    info.args.push_back(std::move(arg));
     return success();
   }
   LogicalResult result =
@@ -596,6 +698,14 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
         {PipelineArg::Kind::Input, n,
          std::vector<int64_t>(type.getShape().begin(), type.getShape().end())});
   }
+  // Tilings first: they decide how the weights, declared before their
+  // users, are stored.
+  for (Conv2DOp conv : body.getOps<Conv2DOp>()) {
+    ConvTiling tiling = planConv(conv, vector);
+    convTilings[conv.getOutput()] = tiling;
+    if (tiling.acrossChannels)
+      weightLayouts[conv.getWeight().getDefiningOp()] = kChannelsInnermost;
+  }
   Operation *terminator = body.getTerminator();
   for (Operation &op : body.without_terminator()) {
     for (Type t : op.getResultTypes())
@@ -661,14 +771,15 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
 
 } // namespace
 
-LogicalResult emitGenerator(Operation *unit, StringRef name, raw_ostream &os,
+LogicalResult emitGenerator(Operation *unit, StringRef name,
+                            const VectorUnit &vector, raw_ostream &os,
                             GeneratorInfo &info) {
   info.name = name.str();
   info.args.clear();
   Region &region = unit->getRegion(0);
   if (!region.hasOneBlock())
     return unit->emitOpError() << "must have one block to emit";
-  UnitEmitter emitter(region.front(), name, info);
+  UnitEmitter emitter(region.front(), name, vector, info);
   return emitter.emit(os);
 }
 

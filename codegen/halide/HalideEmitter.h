@@ -31,6 +31,18 @@ struct PipelineArg {
   std::vector<int64_t> shape;
   /// For weights: the constant op that holds the values.
   mlir::Operation *constant = nullptr;
+  /// For weights stored in another layout than the constant's: dimension i
+  /// of the stored tensor (whose shape is `shape`) is dimension
+  /// `permutation[i]` of the constant. Empty when stored as is.
+  std::vector<int64_t> permutation;
+};
+
+/// What the emitter assumes of the target's vector unit when it picks tile
+/// shapes. A wrong guess costs speed, never correctness: the generated code
+/// asks Halide for the target's real vector width where it vectorizes.
+struct VectorUnit {
+  int64_t lanes = 8;      // f32 lanes per vector register
+  int64_t registers = 16; // vector registers
 };
 
 struct GeneratorInfo {
@@ -41,9 +53,10 @@ struct GeneratorInfo {
 };
 
 /// Emits the generator of `unit` (an lcp.branch, lcp.merge or func.func
-/// with lcp compute ops), registered as `name`. Fails with a diagnostic on
-/// the first op it cannot emit.
+/// with lcp compute ops), registered as `name`, with tiles shaped for
+/// `vector`. Fails with a diagnostic on the first op it cannot emit.
 mlir::LogicalResult emitGenerator(mlir::Operation *unit, llvm::StringRef name,
+                                  const VectorUnit &vector,
                                   llvm::raw_ostream &os, GeneratorInfo &info);
 
 } // namespace lcp::halide

@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -16,6 +17,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <atomic>
 #include <chrono>
@@ -30,18 +32,44 @@ namespace path = llvm::sys::path;
 
 namespace lcp {
 
+namespace {
+
+/// The host's vector unit, as Halide's "host" target will find it.
+halide::VectorUnit hostVectorUnit() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return {16, 32};
+  if (features.lookup("avx"))
+    return {8, 16};
+  if (features.lookup("neon") &&
+      llvm::StringRef(LLVM_HOST_TRIPLE).starts_with("aarch64"))
+    return {4, 32};
+  return {4, 16};
+}
+
+} // namespace
+
 bool lookupTarget(StringRef name, TargetInfo &target, std::string &error) {
+  // NEON: 4 f32 lanes; 16 quad registers on 32-bit ARM, 32 on AArch64.
   static const TargetInfo targets[] = {
-      {"cpu:host", "host", LCP_HOST_CC, LCP_HOST_AR},
-      {"cpu:rpi3", "arm-32-linux", "arm-linux-gnueabihf-gcc",
-       "arm-linux-gnueabihf-ar"},
-      {"cpu:arm64", "arm-64-linux", "aarch64-linux-gnu-gcc",
-       "aarch64-linux-gnu-ar"},
+      {"cpu:host", "host", LCP_HOST_CC, LCP_HOST_AR, {}},
+      {"cpu:rpi3",
+       "arm-32-linux",
+       "arm-linux-gnueabihf-gcc",
+       "arm-linux-gnueabihf-ar",
+       {4, 16}},
+      {"cpu:arm64",
+       "arm-64-linux",
+       "aarch64-linux-gnu-gcc",
+       "aarch64-linux-gnu-ar",
+       {4, 32}},
   };
   StringRef wanted = name == "cpu" ? "cpu:host" : name;
   for (const TargetInfo &t : targets)
     if (t.name == wanted) {
       target = t;
+      if (t.halideTarget == "host")
+        target.vector = hostVectorUnit();
       return true;
     }
   error = "unknown target '" + name.str() +
@@ -180,7 +208,8 @@ LogicalResult PackageBuilder::collectUnits(func::FuncOp f) {
   for (Unit &unit : units) {
     auto start = std::chrono::steady_clock::now();
     llvm::raw_string_ostream os(unit.source);
-    if (failed(halide::emitGenerator(unit.op, "lcp_unit_" + unit.id, os,
+    if (failed(halide::emitGenerator(unit.op, "lcp_unit_" + unit.id,
+                                     options.target.vector, os,
                                      unit.generator)))
       return failure();
     progress("emit", unit.id, seconds(start));
@@ -413,6 +442,8 @@ LogicalResult PackageBuilder::writeWeights() {
       SmallVector<HostTensor> values;
       if (failed(cast<ConstantOp>(arg.constant).evaluate({}, values)))
         return failure();
+      if (!arg.permutation.empty())
+        values[0] = transpose(values[0], arg.permutation);
       size_t begin = data.size();
       data.append(reinterpret_cast<const char *>(values[0].f32.data()),
                   values[0].f32.size() * sizeof(float));

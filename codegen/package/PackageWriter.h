@@ -11,6 +11,7 @@
 #ifndef LCP_CODEGEN_PACKAGE_PACKAGEWRITER_H
 #define LCP_CODEGEN_PACKAGE_PACKAGEWRITER_H
 
+#include "codegen/halide/HalideEmitter.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -24,6 +25,8 @@ struct TargetInfo {
   std::string halideTarget; // "host", "arm-32-linux", "arm-64-linux"
   std::string cc;           // the C compiler for glue and linking
   std::string ar;
+  /// The vector unit tiles are shaped for.
+  halide::VectorUnit vector;
 };
 
 /// The known targets by name; fails with a message listing them.

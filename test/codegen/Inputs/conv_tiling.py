@@ -1,0 +1,44 @@
+"""Writes a three-convolution function with random weights (seed 0) to
+stdout, shaped so that lcp's Halide emitter puts vector lanes across output
+channels on some of them (see conv-tiling.mlir)."""
+import numpy as np
+
+rng = np.random.default_rng(0)
+
+
+def literal(a):
+    if a.ndim == 1:
+        return "[" + ", ".join("%.6e" % v for v in a) + "]"
+    return "[" + ", ".join(literal(s) for s in a) + "]"
+
+
+def tensor(shape):
+    return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
+
+
+lines = []
+value = "%x"
+shape = (1, 8, 16, 16)
+lines.append("func.func @main(%x: " + tensor(shape) + ") -> tensor<1x32x7x7xf32> {")
+# (out channels, kernel, stride, pad): a strided conv onto an 8-wide row,
+# a 3x3 conv at width 8, and a conv onto a 7-wide row.
+for i, (cout, k, s, p) in enumerate([(32, 3, 2, 1), (16, 3, 1, 1), (32, 2, 1, 0)]):
+    cin, h = shape[1], shape[2]
+    out = (h + 2 * p - k) // s + 1
+    w = rng.standard_normal((cout, cin, k, k)).astype(np.float32) * 0.2
+    b = rng.standard_normal(cout).astype(np.float32) * 0.1
+    wt = tensor(w.shape)
+    lines.append("  %%w%d = lcp.constant dense<%s> : %s" % (i, literal(w), wt))
+    lines.append("  %%b%d = lcp.constant dense<%s> : %s" % (i, literal(b), tensor(b.shape)))
+    new = (1, cout, out, out)
+    lines.append(
+        "  %%c%d = lcp.conv2d %s, %%w%d, %%b%d {pads = array<i64: %d, %d, %d, %d>, "
+        "strides = array<i64: %d, %d>} : (%s, %s, %s) -> %s"
+        % (i, value, i, i, p, p, p, p, s, s, tensor(shape), wt, tensor(b.shape), tensor(new)))
+    value, shape = "%%c%d" % i, new
+    if i == 0:
+        lines.append("  %%r%d = lcp.relu %s : (%s) -> %s" % (i, value, tensor(shape), tensor(shape)))
+        value = "%%r%d" % i
+lines.append("  return %s : %s" % (value, tensor(shape)))
+lines.append("}")
+print("\n".join(lines))
