@@ -96,6 +96,24 @@ def Lcp_TransposeOp : Lcp_ComputeOp<"transpose"> {
   }];
 }
 
+def Lcp_SliceOp : Lcp_ComputeOp<"slice"> {
+  let summary = "A static box of a tensor: the output's shape from offsets";
+  let description = [{
+    Output element `i` is input element `offsets + i`; the box must lie
+    inside the input.
+
+    ```mlir
+    %s = lcp.slice %x {offsets = array<i64: 0, 8, 0, 0>}
+        : (tensor<1x16x7x7xf32>) -> tensor<1x8x7x7xf32>
+    ```
+  }];
+  let arguments = (ins Lcp_Tensor:$input, Lcp_I64Array:$offsets);
+  let results = (outs Lcp_Tensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 class Lcp_BroadcastBinaryOp<string mnemonic, string formula>
     : Lcp_ComputeOp<mnemonic> {
   let summary = "Elementwise " # formula # " with NumPy broadcasting";

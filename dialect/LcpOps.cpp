@@ -81,6 +81,23 @@ LogicalResult BranchOp::verify() {
   return verifyUnit(*this, getId(), getInputs(), getBody());
 }
 
+std::optional<UnitView> lcp::asUnit(Operation *op) {
+  auto view = [&](auto unit, StringRef kind) -> std::optional<UnitView> {
+    return UnitView{op, unit.getId(), unit.getDevice().value_or(""), kind};
+  };
+  if (auto branch = dyn_cast<BranchOp>(op))
+    return view(branch, "branch");
+  if (auto stem = dyn_cast<StemOp>(op))
+    return view(stem, "stem");
+  if (auto merge = dyn_cast<MergeOp>(op))
+    return view(merge, "merge");
+  return std::nullopt;
+}
+
+LogicalResult StemOp::verify() {
+  return verifyUnit(*this, getId(), getInputs(), getBody());
+}
+
 LogicalResult MergeOp::verify() {
   return verifyUnit(*this, getId(), getInputs(), getBody());
 }
@@ -147,6 +164,23 @@ LogicalResult TransposeOp::verify() {
   return verifyResultShape(
       *this, shape::inferTranspose(shapeOf(getInput()), getPerm(),
                                    [&] { return emitOpError(); }));
+}
+
+LogicalResult SliceOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getOutput());
+  ArrayRef<int64_t> offsets = getOffsets();
+  if (in.size() != out.size())
+    return emitOpError() << "result rank " << out.size()
+                         << " differs from the input's " << in.size();
+  if (offsets.size() != in.size())
+    return emitOpError() << "has " << offsets.size()
+                         << " offsets for an input of rank " << in.size();
+  for (size_t d = 0; d < in.size(); ++d)
+    if (offsets[d] < 0 || offsets[d] + out[d] > in[d])
+      return emitOpError() << "box " << shape::toString(out) << " at offsets ["
+                           << offsets << "] leaves the input "
+                           << shape::toString(in) << " in dimension " << d;
+  return success();
 }
 
 LogicalResult AddOp::verify() {

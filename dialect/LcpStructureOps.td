@@ -1,4 +1,4 @@
-//===- LcpStructureOps.td - Branches, the merge, yield ---------*- tablegen -*-===//
+//===- LcpStructureOps.td - Units (branches, stem, merge), yield -*- tablegen -*-===//
 
 #ifndef LCP_STRUCTURE_OPS_TD
 #define LCP_STRUCTURE_OPS_TD
@@ -40,6 +40,30 @@ def Lcp_BranchOp : Lcp_UnitOp<"branch"> {
   }];
 }
 
+def Lcp_StemOp : Lcp_UnitOp<"stem"> {
+  let summary = "The branches' first layers, fused into one wider unit";
+  let description = [{
+    What every branch did first to the shared input, done once: layers that
+    were `n` narrow copies (a convolution, and what follows it channel by
+    channel) become one layer `n` times wider, and the stem yields each
+    branch its slice of the channels. It runs before the branches, which
+    then read its results instead of the model input. `lcp-fuse-stems`
+    builds it; it suits a single device, where the branches' inputs are not
+    sent over a network.
+
+    ```mlir
+    %s:2 = lcp.stem "stem"(%x) : (tensor<1x3x32x32xf32>)
+        -> (tensor<1x8x32x32xf32>, tensor<1x8x32x32xf32>) {
+    ^bb0(%in: tensor<1x3x32x32xf32>):
+      %c = lcp.conv2d %in, %w, %b ... -> tensor<1x16x32x32xf32>
+      %s0 = lcp.slice %c {offsets = array<i64: 0, 0, 0, 0>} ...
+      %s1 = lcp.slice %c {offsets = array<i64: 0, 8, 0, 0>} ...
+      lcp.yield %s0, %s1 : tensor<1x8x32x32xf32>, tensor<1x8x32x32xf32>
+    }
+    ```
+  }];
+}
+
 def Lcp_MergeOp : Lcp_UnitOp<"merge"> {
   let summary = "The final node of an LCP network";
   let description = [{
@@ -50,7 +74,7 @@ def Lcp_MergeOp : Lcp_UnitOp<"merge"> {
 }
 
 def Lcp_YieldOp : Lcp_Op<"yield", [
-    Pure, Terminator, ReturnLike, HasParent<"BranchOp, MergeOp">]> {
+    Pure, Terminator, ReturnLike, HasParent<"BranchOp, MergeOp, StemOp">]> {
   let summary = "Returns the results of a branch or the merge";
   let arguments = (ins Variadic<AnyRankedTensor>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";

@@ -84,7 +84,7 @@ LogicalResult RegionInterpreter::run(Region &region, ArrayRef<HostTensor> args,
     if (auto evaluable = dyn_cast<ReferenceEvaluable>(op)) {
       if (failed(evaluable.evaluate(operands, opResults)))
         return failure();
-    } else if (isa<BranchOp, MergeOp>(op)) {
+    } else if (isa<BranchOp, StemOp, MergeOp>(op)) {
       SmallVector<HostTensor> unitArgs;
       for (const HostTensor *t : operands)
         unitArgs.push_back(*t);

@@ -240,6 +240,31 @@ LogicalResult TransposeOp::evaluate(ArrayRef<const HostTensor *> ins,
   return success();
 }
 
+LogicalResult SliceOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  const HostTensor &x = *ins[0];
+  HostTensor out(resultShape(*this));
+  std::vector<int64_t> inStrides = x.strides();
+  ArrayRef<int64_t> offsets = getOffsets();
+  size_t rank = out.shape.size();
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t i = 0; i < out.numElements(); ++i) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < rank; ++d)
+      offset += (index[d] + offsets[d]) * inStrides[d];
+    out.f32[i] = x.f32[offset];
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < out.shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  results.push_back(std::move(out));
+  return success();
+}
+
 LogicalResult AddOp::evaluate(ArrayRef<const HostTensor *> ins,
                               SmallVectorImpl<HostTensor> &results) {
   return evaluateBinary(*this, ins, results,

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialect/LcpOps.h"
+#include "passes/Constants.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -226,9 +227,7 @@ struct OutlineBranchesPass
       op->erase();
     }
     // Constants now cloned into units.
-    for (ConstantOp c : llvm::make_early_inc_range(func.getOps<ConstantOp>()))
-      if (c->use_empty())
-        c->erase();
+    eraseUnusedConstants(func.getBody().front());
     emitRemark(func.getLoc())
         << "outlined " << found->branches.size() << " branches and the merge";
   }

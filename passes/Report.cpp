@@ -98,19 +98,13 @@ FunctionReport reportFunction(func::FuncOp func) {
   report.name = func.getSymName().str();
   Block &body = func.getBody().front();
   for (Operation &op : body) {
-    if (!isa<BranchOp, MergeOp>(op))
+    std::optional<UnitView> view = asUnit(&op);
+    if (!view)
       continue;
     UnitReport unit;
-    if (auto branch = dyn_cast<BranchOp>(op)) {
-      unit.id = branch.getId().str();
-      unit.kind = "branch";
-      unit.device = branch.getDevice().value_or("").str();
-    } else {
-      auto merge = cast<MergeOp>(op);
-      unit.id = merge.getId().str();
-      unit.kind = "merge";
-      unit.device = merge.getDevice().value_or("").str();
-    }
+    unit.id = view->id.str();
+    unit.kind = view->kind.str();
+    unit.device = view->device.str();
     unit.cost = costOfRegions(&op);
     unit.peakBytes = peakActivationBytes(op.getRegion(0).front());
     unit.inputBytes = bytesOf(op.getOperandTypes());

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Constants.h"
 #include "passes/Cost.h"
 #include "passes/Passes.h"
 
@@ -33,9 +34,6 @@ using namespace lcp;
 namespace {
 
 using ChannelMap = SmallVector<int64_t>;
-
-/// Constants up to this many elements are written inline.
-constexpr int64_t kInlineLimit = 16;
 
 ArrayRef<int64_t> shapeOf(Value v) {
   return cast<ShapedType>(v.getType()).getShape();
@@ -153,20 +151,8 @@ Value Splitter::gatherConstant(
   // The constant was checked to evaluate when the model was planned.
   (void)op.evaluate({}, values);
   HostTensor sliced = gather(values.front(), axes);
-  auto type = RankedTensorType::get(sliced.shape, builder.getF32Type());
-  ElementsAttr attr;
-  if (sliced.numElements() <= kInlineLimit) {
-    attr = DenseElementsAttr::get(type, ArrayRef<float>(sliced.f32));
-  } else {
-    std::string name = "weight";
-    if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
-      name = resource.getRawHandle().getKey().str();
-    attr = DenseResourceElementsAttr::get(
-        type, name + "." + suffix.str(),
-        HeapAsmResourceBlob::allocateAndCopyInferAlign(
-            ArrayRef<float>(sliced.f32)));
-  }
-  return builder.create<ConstantOp>(loc, type, attr);
+  return createConstant(builder, loc, sliced,
+                        constantName(op, "weight") + "." + suffix.str());
 }
 
 /// Checks that `v` is a constant the splitter can read.
@@ -428,9 +414,7 @@ void Splitter::build(OriginalModel &model, ArrayRef<BranchPlan> plans) {
     }
     builder.create<YieldOp>(model.features.getLoc(),
                             mapping.lookup(model.features));
-    for (ConstantOp c : llvm::make_early_inc_range(block->getOps<ConstantOp>()))
-      if (c->use_empty())
-        c->erase();
+    eraseUnusedConstants(*block);
     builder.setInsertionPoint(terminator);
     branchResults.push_back(branch.getResult(0));
   }
@@ -489,9 +473,7 @@ void Splitter::build(OriginalModel &model, ArrayRef<BranchPlan> plans) {
     op->dropAllUses();
     op->erase();
   }
-  for (ConstantOp c : llvm::make_early_inc_range(func.getOps<ConstantOp>()))
-    if (c->use_empty())
-      c->erase();
+  eraseUnusedConstants(func.getBody().front());
 }
 
 /// Finds the classifier, the feature extractor before it and the ops after

@@ -41,15 +41,33 @@ thread_local std::string lastError;
 /// handler aborts the process, so the runtime installs this one.
 thread_local std::string halideMessage;
 
-/// Runs a Halide parallel loop on the calling thread. Branches that run
-/// side by side use it, so that they do not contend for Halide's shared
-/// work queue on every loop.
-int serialParFor(void *context, halide_task_t task, int min, int size,
+/// The pool that a Halide parallel loop started on this thread spreads
+/// over; null to run it inline. Set while a unit that has the machine to
+/// itself runs (a stem, the merge, a whole model); null in branches that
+/// run side by side, each on one thread, and inside a loop's tasks.
+thread_local lcp::ThreadPool *loopPool = nullptr;
+
+/// Halide's parallel loops, on the model's own pool. Halide's own pool
+/// would add threads that spin after each loop, taking cores from the
+/// branches that run next.
+int pooledParFor(void *context, halide_task_t task, int min, int size,
                  uint8_t *closure) {
-  for (int i = min; i < min + size; ++i)
-    if (int result = task(context, i, closure))
-      return result;
-  return 0;
+  lcp::ThreadPool *pool = loopPool;
+  if (!pool || size < 2) {
+    for (int i = min; i < min + size; ++i)
+      if (int result = task(context, i, closure))
+        return result;
+    return 0;
+  }
+  std::atomic<int> error{0};
+  loopPool = nullptr;
+  pool->parallelFor(size, [&](size_t k) {
+    if (error == 0)
+      if (int result = task(context, min + static_cast<int>(k), closure))
+        error = result;
+  });
+  loopPool = pool;
+  return error;
 }
 
 void recordHalideError(void *, const char *message) {
@@ -151,6 +169,43 @@ struct lcp_model {
                       ") failed with Halide error " + std::to_string(result) +
                       (halideMessage.empty() ? "" : ": " + halideMessage));
     return LCP_OK;
+  }
+
+  lcp::ThreadPool &threadPool() {
+    if (!pool || poolWorkers != threads - 1) {
+      pool = std::make_unique<lcp::ThreadPool>(threads - 1);
+      poolWorkers = threads - 1;
+    }
+    return *pool;
+  }
+
+  /// Runs units [begin, end) in order; their parallel loops spread over all
+  /// the threads.
+  lcp_status runInOrder(size_t begin, size_t end) {
+    if (!setParFor && setHalideThreads)
+      setHalideThreads(threads); // Halide's own pool, then
+    loopPool = threads > 1 ? &threadPool() : nullptr;
+    lcp_status status = LCP_OK;
+    for (size_t i = begin; i < end && status == LCP_OK; ++i)
+      status = runUnit(i);
+    loopPool = nullptr;
+    return status;
+  }
+
+  /// Runs units [begin, end) side by side on the pool, each running its
+  /// parallel loops inline, so that they do not contend for one work queue.
+  lcp_status runSideBySide(size_t begin, size_t end) {
+    std::atomic<bool> ok{true};
+    std::string firstError;
+    std::mutex errorLock;
+    threadPool().parallelFor(end - begin, [&](size_t k) {
+      if (runUnit(begin + k) != LCP_OK) {
+        std::lock_guard<std::mutex> guard(errorLock);
+        if (ok.exchange(false))
+          firstError = lastError;
+      }
+    });
+    return ok ? LCP_OK : fail(LCP_ERROR_EXECUTION, firstError);
   }
 };
 
@@ -296,48 +351,27 @@ lcp_status lcp_model_run(lcp_model *m, const float *const *inputs,
     std::copy(inputs[i], inputs[i] + t.numElements(),
               m->values.at(t.value).data.begin());
   }
-  // Branches read only model inputs: run them in parallel when allowed.
-  size_t n = m->package.units.size();
-  std::vector<size_t> branches, rest;
-  for (size_t i = 0; i < n; ++i)
-    (m->package.units[i].kind == "branch" ? branches : rest).push_back(i);
-  // With several threads and several branches, the branches run side by
-  // side, each single-threaded inside; otherwise units run one after
-  // another and each parallelizes its loops over all the threads.
-  auto halideThreads = [&](int n) {
-    if (m->setHalideThreads)
-      m->setHalideThreads(n);
-  };
-  if (m->threads > 1 && branches.size() > 1) {
-    halide_do_par_for_t previous =
-        m->setParFor ? m->setParFor(serialParFor) : nullptr;
-    std::atomic<bool> ok{true};
-    std::string firstError;
-    std::mutex errorLock;
-    if (!m->pool || m->poolWorkers != m->threads - 1) {
-      m->pool = std::make_unique<lcp::ThreadPool>(m->threads - 1);
-      m->poolWorkers = m->threads - 1;
-    }
-    m->pool->parallelFor(branches.size(), [&](size_t k) {
-      if (m->runUnit(branches[k]) != LCP_OK) {
-        std::lock_guard<std::mutex> guard(errorLock);
-        if (ok.exchange(false))
-          firstError = lastError;
-      }
-    });
-    if (m->setParFor)
-      m->setParFor(previous);
-    if (!ok)
-      return fail(LCP_ERROR_EXECUTION, firstError);
-  } else {
-    rest.clear();
-    for (size_t i = 0; i < n; ++i)
-      rest.push_back(i);
+  // Units run in order, except that consecutive branches (which read
+  // only what came before them, never each other) run side by side when
+  // there are several threads, each single-threaded inside. Any other unit
+  // (a stem, the merge, a whole model) spreads its loops over every thread.
+  halide_do_par_for_t previous =
+      m->setParFor ? m->setParFor(pooledParFor) : nullptr;
+  lcp_status status = LCP_OK;
+  const std::vector<lcp::UnitInfo> &units = m->package.units;
+  for (size_t begin = 0; begin < units.size() && status == LCP_OK;) {
+    size_t end = begin + 1;
+    if (units[begin].kind == "branch")
+      while (end < units.size() && units[end].kind == "branch")
+        ++end;
+    status = m->threads > 1 && end - begin > 1 ? m->runSideBySide(begin, end)
+                                               : m->runInOrder(begin, end);
+    begin = end;
   }
-  halideThreads(m->threads);
-  for (size_t i : rest)
-    if (lcp_status s = m->runUnit(i); s != LCP_OK)
-      return s;
+  if (m->setParFor)
+    m->setParFor(previous);
+  if (status != LCP_OK)
+    return status;
   for (size_t i = 0; i < m->package.outputs.size(); ++i) {
     const lcp::TensorInfo &t = m->package.outputs[i];
     if (!outputs[i])

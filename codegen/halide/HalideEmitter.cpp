@@ -164,6 +164,7 @@ private:
   LogicalResult emitConcat(ConcatOp op);
   LogicalResult emitReshape(ReshapeOp op);
   LogicalResult emitTranspose(TransposeOp op);
+  LogicalResult emitSlice(SliceOp op);
   LogicalResult emitSoftmax(SoftmaxOp op);
 
   Block &body;
@@ -186,22 +187,21 @@ private:
 
 void UnitEmitter::scheduleValue(Operation *op, Value result) {
   bool feedsReduction = false, manyUsers = !result.hasOneUse();
-  bool onlyConvolutions = !result.use_empty();
+  bool onlyWindows = !result.use_empty();
   for (Operation *user : result.getUsers()) {
     feedsReduction |= isReduction(user);
-    onlyConvolutions &= isa<Conv2DOp>(user);
+    onlyWindows &= isa<Conv2DOp, MaxPool2DOp, AvgPool2DOp>(user);
   }
   if (!isReduction(op) && !feedsReduction && !manyUsers)
     return; // inlined into its one elementwise user
   // A unary elementwise value of a stored value, read only by
-  // convolutions, is inlined too: a padded convolution materializes its
-  // padded input anyway, and an unpadded one pays one extra operation per
-  // tap, against a full pass over memory to store the value.
+  // convolutions and pools, is inlined too: a padded window materializes
+  // its padded input anyway, and an unpadded one pays one extra operation
+  // per tap, against a full pass over memory to store the value.
   Operation *source =
       op->getNumOperands() ? op->getOperand(0).getDefiningOp() : nullptr;
   bool readsStoredValue = !source || isReduction(source);
-  if (onlyConvolutions && readsStoredValue &&
-      isa<ReluOp, ClipOp, BatchNormOp>(op))
+  if (onlyWindows && readsStoredValue && isa<ReluOp, ClipOp, BatchNormOp>(op))
     return;
   ArrayRef<int64_t> s = shapeOf(result);
   std::string f = names.lookup(result);
@@ -215,11 +215,14 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
     return;
   }
   schedule << "    " << f << ".compute_root()";
-  // Vectorize the innermost dimension when it is wide enough, parallelize
-  // the next one out (rows of an image, samples of a batch).
+  // Vectorize the innermost dimension; parallelize the outermost loop with
+  // work in it (channels of an image, else its rows or a batch's samples),
+  // so that each value is one parallel loop rather than one per channel.
   if (rank >= 1)
     schedule << ".vectorize(x, vec, TailStrategy::GuardWithIf)";
-  if (rank >= 2 && s[rank - 2] > 1)
+  if (rank >= 3 && s[rank - 3] > 1)
+    schedule << ".parallel(c)";
+  else if (rank >= 2 && s[rank - 2] > 1)
     schedule << ".parallel(y)";
   schedule << ";\n";
   // Convolutions and matrix products accumulate in an update definition.
@@ -319,11 +322,12 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
   std::string padded = exterior(op.getInput(), "0.0f");
   // The padded input is materialized once, so that the inner loops read a
   // plain buffer instead of testing every tap against the borders.
+  // Its outermost loop with work in it is parallel: channels, else rows.
   if (llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
     schedule << llvm::formatv("    {0}.compute_root().vectorize({0}.args()[0], "
                               "vec, TailStrategy::GuardWithIf).parallel({0}."
-                              "args()[1]);\n",
-                              padded);
+                              "args()[{1}]);\n",
+                              padded, shapeOf(op.getInput())[1] > 1 ? 2 : 1);
   Value out = op.getOutput();
   defineFunc(out, "conv");
   std::string r = newName("r");
@@ -485,7 +489,7 @@ LogicalResult UnitEmitter::emitLRN(LRNOp op) {
                         "n) * {1}(x, y, c - {2} + {3}, n));\n",
                         squares, padded, before, r);
   schedule << "    " << squares << ".compute_root().vectorize(x, vec, "
-           << "TailStrategy::GuardWithIf).parallel(y);\n";
+           << "TailStrategy::GuardWithIf).parallel(c);\n";
   defineFunc(op.getOutput(), "lrn");
   code << "    " << lhs(op.getOutput()) << " = " << lhs(op.getInput())
        << " / pow(" << floatLiteral(op.getBias().convertToFloat()) << " + "
@@ -571,6 +575,18 @@ LogicalResult UnitEmitter::emitTranspose(TransposeOp op) {
   for (size_t i = 0; i < perm.size(); ++i)
     c[perm[i]] = t[i];
   defineFunc(op.getOutput(), "transpose");
+  code << "    " << lhs(op.getOutput()) << " = " << at(op.getInput(), c)
+       << ";\n";
+  return success();
+}
+
+LogicalResult UnitEmitter::emitSlice(SliceOp op) {
+  ArrayRef<int64_t> offsets = op.getOffsets();
+  SmallVector<std::string> c = coords(offsets.size());
+  for (auto [coord, offset] : llvm::zip(c, offsets))
+    if (offset != 0)
+      coord += " + " + std::to_string(offset);
+  defineFunc(op.getOutput(), "slice");
   code << "    " << lhs(op.getOutput()) << " = " << at(op.getInput(), c)
        << ";\n";
   return success();
@@ -673,6 +689,7 @@ LogicalResult UnitEmitter::emitOp(Operation *op) {
           .Case([&](ConcatOp o) { return emitConcat(o); })
           .Case([&](ReshapeOp o) { return emitReshape(o); })
           .Case([&](TransposeOp o) { return emitTranspose(o); })
+          .Case([&](SliceOp o) { return emitSlice(o); })
           .Case([&](SoftmaxOp o) { return emitSoftmax(o); })
           .Default([&](Operation *o) {
             return o->emitOpError() << "has no Halide code generation";

@@ -82,7 +82,7 @@ namespace {
 
 /// One unit of the model as the package describes it.
 struct Unit {
-  Operation *op; // lcp.branch, lcp.merge, or the func.func itself
+  Operation *op; // lcp.branch, lcp.stem, lcp.merge, or the func.func
   std::string id;
   std::string kind;
   std::string device;
@@ -157,17 +157,12 @@ LogicalResult PackageBuilder::collectUnits(func::FuncOp f) {
       continue;
     Unit unit;
     unit.op = &op;
-    if (auto branch = dyn_cast<BranchOp>(op)) {
-      unit.id = branch.getId().str();
-      unit.kind = "branch";
-      unit.device = branch.getDevice().value_or("").str();
-    } else if (auto merge = dyn_cast<MergeOp>(op)) {
-      unit.id = merge.getId().str();
-      unit.kind = "merge";
-      unit.device = merge.getDevice().value_or("").str();
-    } else {
+    std::optional<UnitView> view = asUnit(&op);
+    if (!view)
       continue;
-    }
+    unit.id = view->id.str();
+    unit.kind = view->kind.str();
+    unit.device = view->device.str();
     for (Value operand : op.getOperands()) {
       if (!valueNames.count(operand))
         return op.emitOpError() << "reads a value that is neither a model "
@@ -195,7 +190,7 @@ LogicalResult PackageBuilder::collectUnits(func::FuncOp f) {
     units.push_back(std::move(unit));
   } else {
     for (Operation &op : body.without_terminator())
-      if (!isa<ConstantOp, BranchOp, MergeOp>(op))
+      if (!isa<ConstantOp>(op) && !asUnit(&op))
         return op.emitOpError()
                << "is outside every unit; run --lcp-outline-branches (or "
                   "compile an unsplit model, which is one unit)";

@@ -23,7 +23,7 @@
 // CHECK:     output0(x, y) = [[FLAT]](x, y);
 // CHECK:     input0.dim(0).set_bounds(0, 8).dim(1).set_bounds(0, 8).dim(2).set_bounds(0, 2).dim(3).set_bounds(0, 1);
 // CHECK:     w0.dim(0).set_bounds(0, 3).dim(1).set_bounds(0, 3).dim(2).set_bounds(0, 1).dim(3).set_bounds(0, 4);
-// CHECK:     [[PAD]].compute_root().vectorize([[PAD]].args()[0], vec, TailStrategy::GuardWithIf).parallel([[PAD]].args()[1]);
+// CHECK:     [[PAD]].compute_root().vectorize([[PAD]].args()[0], vec, TailStrategy::GuardWithIf).parallel([[PAD]].args()[2]);
 // CHECK:     Func [[TILE:conv[0-9]+_tile]] = [[CONV]].in();
 // CHECK:     [[TILE]].compute_root().split(x, [[XO:conv[0-9]+_xo]], [[XI:conv[0-9]+_xi]], vec, TailStrategy::GuardWithIf).split(c, [[CO:conv[0-9]+_co]], [[CI:conv[0-9]+_ci]], 4).reorder([[XI]], [[CI]], [[XO]], y, [[CO]], n).vectorize([[XI]]).unroll([[CI]]).fuse(y, [[CO]], [[ROWS:conv[0-9]+_rows]]).parallel([[ROWS]]);
 // CHECK:     [[CONV]].compute_at([[TILE]], [[XO]]).vectorize(x, vec, TailStrategy::RoundUp).unroll(c);

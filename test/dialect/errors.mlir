@@ -124,7 +124,7 @@ func.func @branch_not_isolated(%x: tensor<1x2xf32>) {
 // -----
 
 func.func @yield_outside_unit(%x: tensor<1x2xf32>) {
-  // expected-error @+1 {{'lcp.yield' op expects parent op to be one of 'lcp.branch, lcp.merge'}}
+  // expected-error @+1 {{'lcp.yield' op expects parent op to be one of 'lcp.branch, lcp.merge, lcp.stem'}}
   lcp.yield %x : tensor<1x2xf32>
 }
 
@@ -710,4 +710,47 @@ func.func @pool_pad_covers_window(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x6x4xf32
   // expected-error @+1 {{'lcp.avg_pool2d' op pad 2 is not smaller than the window 2, so a window could hold no input element to average}}
   %y = lcp.avg_pool2d %x {kernel = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x4xf32>
   return %y : tensor<1x1x6x4xf32>
+}
+
+// -----
+
+func.func @stem_id(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.stem' op needs a non-empty 'id'}}
+  %0 = lcp.stem ""(%x) : (tensor<1x2xf32>) -> tensor<1x2xf32> {
+  ^bb0(%in: tensor<1x2xf32>):
+    lcp.yield %in : tensor<1x2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @slice_rank(%x: tensor<1x4xf32>) {
+  // expected-error @+1 {{'lcp.slice' op result rank 1 differs from the input's 2}}
+  %0 = lcp.slice %x {offsets = array<i64: 0, 0>} : (tensor<1x4xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_offsets(%x: tensor<1x4xf32>) {
+  // expected-error @+1 {{'lcp.slice' op has 1 offsets for an input of rank 2}}
+  %0 = lcp.slice %x {offsets = array<i64: 0>} : (tensor<1x4xf32>) -> tensor<1x2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_outside(%x: tensor<1x4xf32>) {
+  // expected-error @+1 {{'lcp.slice' op box 1x2 at offsets [0, 3] leaves the input 1x4 in dimension 1}}
+  %0 = lcp.slice %x {offsets = array<i64: 0, 3>} : (tensor<1x4xf32>) -> tensor<1x2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_negative(%x: tensor<1x4xf32>) {
+  // expected-error @+1 {{'lcp.slice' op box 1x2 at offsets [0, -1] leaves the input 1x4 in dimension 1}}
+  %0 = lcp.slice %x {offsets = array<i64: 0, -1>} : (tensor<1x4xf32>) -> tensor<1x2xf32>
+  return
 }

@@ -241,6 +241,31 @@ func.func @network(%x: tensor<1x2x4x4xf32>) -> tensor<1x3xf32> {
   return %m : tensor<1x3xf32>
 }
 
+// A stem: the fused first layer of two branches, sliced back into each
+// branch's channels.
+
+// CHECK-LABEL: func.func @stem
+func.func @stem(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>) {
+  // CHECK-NEXT: %[[S:.*]]:2 = lcp.stem "stem"(%{{.*}}) : (tensor<1x1x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>) {
+  // CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<1x1x4x4xf32>):
+  // CHECK-NEXT:   %[[W:.*]] = lcp.constant dense<5.000000e-01> : tensor<3x1x1x1xf32>
+  // CHECK-NEXT:   %[[C:.*]] = lcp.conv2d %[[IN]], %[[W]] : (tensor<1x1x4x4xf32>, tensor<3x1x1x1xf32>) -> tensor<1x3x4x4xf32>
+  // CHECK-NEXT:   %[[S0:.*]] = lcp.slice %[[C]] {offsets = array<i64: 0, 0, 0, 0>} : (tensor<1x3x4x4xf32>) -> tensor<1x1x4x4xf32>
+  // CHECK-NEXT:   %[[S1:.*]] = lcp.slice %[[C]] {offsets = array<i64: 0, 1, 0, 0>} : (tensor<1x3x4x4xf32>) -> tensor<1x2x4x4xf32>
+  // CHECK-NEXT:   lcp.yield %[[S0]], %[[S1]] : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>
+  // CHECK-NEXT: }
+  %s:2 = lcp.stem "stem"(%x) : (tensor<1x1x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>) {
+  ^bb0(%in: tensor<1x1x4x4xf32>):
+    %w = lcp.constant dense<0.5> : tensor<3x1x1x1xf32>
+    %c = lcp.conv2d %in, %w : (tensor<1x1x4x4xf32>, tensor<3x1x1x1xf32>) -> tensor<1x3x4x4xf32>
+    %s0 = lcp.slice %c {offsets = array<i64: 0, 0, 0, 0>} : (tensor<1x3x4x4xf32>) -> tensor<1x1x4x4xf32>
+    %s1 = lcp.slice %c {offsets = array<i64: 0, 1, 0, 0>} : (tensor<1x3x4x4xf32>) -> tensor<1x2x4x4xf32>
+    lcp.yield %s0, %s1 : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>
+  }
+  // CHECK-NEXT: return %[[S]]#0, %[[S]]#1
+  return %s#0, %s#1 : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>
+}
+
 // Units without inputs or results: the body has no arguments, and the yield
 // has no operands.
 

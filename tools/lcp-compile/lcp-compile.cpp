@@ -4,7 +4,8 @@
 //
 // Loads the model (.onnx, .mlir, .mlirbc), runs the given passes (any
 // lcp-opt pass flag, e.g. --lcp-split="branches=4"), outlines the LCP
-// branches if that has not happened, and writes the package.
+// branches if that has not happened, fuses the branches' first layers into
+// a stem (unless --fuse-stems=false), and writes the package.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,6 +53,11 @@ static cl::opt<std::string>
          cl::desc("package (default), or generators: print the Halide "
                   "generator source of every unit and stop"),
          cl::init("package"), cl::cat(category));
+static cl::opt<bool> fuseStems(
+    "fuse-stems",
+    cl::desc("Fuse the layers every branch begins with into one stem "
+             "(lcp-fuse-stems; default on: a cpu package runs on one device)"),
+    cl::init(true), cl::cat(category));
 static cl::opt<int64_t> batchSize(
     "onnx-batch",
     cl::desc("Value bound to a dynamic batch dimension of an ONNX model"),
@@ -113,16 +119,19 @@ int main(int argc, char **argv) {
   func::FuncOp entry = lcp::getEntryFunction(*module);
   if (!entry)
     return 1;
-  if (entry.getOps<lcp::BranchOp>().empty()) {
-    PassManager outline(&context);
-    outline.addNestedPass<func::FuncOp>(lcp::createOutlineBranches());
-    // Its remark (outlined, or why not) goes to stderr unless quiet.
+  PassManager structure(&context);
+  if (entry.getOps<lcp::BranchOp>().empty())
+    structure.addNestedPass<func::FuncOp>(lcp::createOutlineBranches());
+  if (fuseStems)
+    structure.addNestedPass<func::FuncOp>(lcp::createFuseStems());
+  {
+    // Their remarks (what they did, or why not) go to stderr unless quiet.
     std::optional<ScopedDiagnosticHandler> silence;
     if (quiet)
       silence.emplace(&context, [](Diagnostic &d) {
         return success(d.getSeverity() == DiagnosticSeverity::Remark);
       });
-    if (failed(outline.run(*module)))
+    if (failed(structure.run(*module)))
       return 1;
   }
   if (!quiet)
