@@ -60,4 +60,12 @@ LayerCost costOfRegions(Operation *op) {
   return total;
 }
 
+double columnLaneFill(int64_t width, int64_t strideX, int64_t lanes) {
+  int64_t vectors = (width + lanes - 1) / lanes;
+  double fill = double(width) / double(vectors * lanes);
+  // Every s-th input column comes from s vector loads and shuffles; up to
+  // s = 2 that keeps up with the multiply-adds, beyond it does not.
+  return strideX > 2 ? fill * 2 / double(strideX) : fill;
+}
+
 } // namespace lcp

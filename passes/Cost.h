@@ -44,6 +44,14 @@ LayerCost costOf(mlir::Operation *op);
 /// The cost of every op nested in `op`'s regions (a unit or a function).
 LayerCost costOfRegions(mlir::Operation *op);
 
+/// The share of vector lanes that a convolution's output rows fill with
+/// lanes across output columns, on a vector unit of `lanes` f32 lanes: a
+/// 7-wide row fills 7 of 16 lanes. A convolution with a column stride s > 2
+/// counts 2/s of that: it gathers its input columns with s loads and
+/// shuffles per vector. The code generator and the stem fusion decide by it
+/// where lanes go.
+double columnLaneFill(int64_t width, int64_t strideX, int64_t lanes);
+
 } // namespace lcp
 
 #endif // LCP_PASSES_COST_H

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Constants.h"
+#include "passes/Cost.h"
 #include "passes/Passes.h"
 
 #include "dialect/LcpOps.h"
@@ -96,6 +97,7 @@ int64_t channelsOf(Value v) {
 }
 
 struct FuseStemsPass : lcp::impl::FuseStemsBase<FuseStemsPass> {
+  using FuseStemsBase::FuseStemsBase;
   void runOnOperation() override;
 };
 
@@ -135,6 +137,16 @@ void FuseStemsPass::runOnOperation() {
     emitRemark(func.getLoc())
         << "no stem fused: the branches do not begin with the same "
            "convolution of their input";
+    return;
+  }
+  auto first = cast<Conv2DOp>(chains.front().front());
+  ArrayRef<int64_t> out = cast<ShapedType>(first.getType()).getShape();
+  if (lanes > 0 &&
+      (out[1] % lanes == 0 ||
+       columnLaneFill(out[3], first.getStrides()[1], lanes) >= 0.75)) {
+    emitRemark(func.getLoc())
+        << "no stem fused: each branch's first convolution fills "
+        << lanes.getValue() << "-lane vectors on its own";
     return;
   }
 

@@ -87,6 +87,13 @@ def FuseStems : Pass<"lcp-fuse-stems", "mlir::func::FuncOp"> {
     of the model input, which only pays on a single device: across devices
     it would send each branch activations rather than the input.
 
+    With `lanes` (the target's f32 vector lanes; lcp-compile sets it), the
+    pass fuses only where the branches' first convolution vectorizes poorly
+    on its own: too few output channels to fill a vector, and rows that
+    fill less than three quarters of the lanes (`columnLaneFill`: narrow or
+    strided rows). Elsewhere the stem would only add a pass over memory for
+    its wide output.
+
     Where the branches do not start alike, the function is left unchanged
     and a remark says why.
 
@@ -98,6 +105,11 @@ def FuseStems : Pass<"lcp-fuse-stems", "mlir::func::FuncOp"> {
     %b0 = lcp.branch "b0"(%s#0) ...
     ```
   }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"0",
+           "The target's f32 vector lanes: fuse only where the first "
+           "convolution vectorizes poorly per branch (0: wherever possible)">
+  ];
   let dependentDialects = ["::lcp::LcpDialect"];
 }
 

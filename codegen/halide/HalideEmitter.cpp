@@ -11,6 +11,7 @@
 
 #include "codegen/halide/HalideEmitter.h"
 #include "dialect/LcpOps.h"
+#include "passes/Cost.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -56,8 +57,7 @@ struct ConvTiling {
 constexpr int64_t kChannelsInnermost[] = {1, 2, 3, 0};
 
 /// Lanes go across output channels when the channels fill whole vectors and
-/// the rows would not: a 7-wide row fills 7 of 16 lanes, and a strided
-/// convolution gathers its input columns with shuffles. The tile's results
+/// the rows would not (columnLaneFill). The tile's results
 /// then reach memory one lane at a time (NCHW keeps channels apart), which
 /// only a long enough reduction pays for.
 ConvTiling planConv(Conv2DOp op, const VectorUnit &vector) {
@@ -65,10 +65,7 @@ ConvTiling planConv(Conv2DOp op, const VectorUnit &vector) {
   ArrayRef<int64_t> w = shapeOf(op.getWeight());
   ArrayRef<int64_t> out = shapeOf(op.getOutput());
   int64_t channels = out[1], width = out[3], lanes = vector.lanes;
-  double rowFill =
-      double(width) / double(llvm::divideCeil(width, lanes) * lanes);
-  if (op.getStrides()[1] > 1)
-    rowFill /= 2;
+  double rowFill = columnLaneFill(width, op.getStrides()[1], lanes);
   bool ownWeights = op.getWeight().hasOneUse() &&
                     isa_and_nonnull<ConstantOp>(op.getWeight().getDefiningOp());
   if (op.getGroups() != 1 || channels % lanes != 0 || !ownWeights ||
@@ -186,7 +183,13 @@ private:
 };
 
 void UnitEmitter::scheduleValue(Operation *op, Value result) {
-  bool feedsReduction = false, manyUsers = !result.hasOneUse();
+  // Slices read each element at most once in all: a value only sliced
+  // is inlined into the slices however many there are.
+  bool feedsReduction = false,
+       manyUsers = !result.hasOneUse() &&
+                   !llvm::all_of(result.getUsers(), [](Operation *user) {
+                     return isa<SliceOp>(user);
+                   });
   bool onlyWindows = !result.use_empty();
   for (Operation *user : result.getUsers()) {
     feedsReduction |= isReduction(user);
@@ -734,6 +737,7 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
       return failure();
   }
   SmallVector<std::string> outputs;
+  SmallVector<ArrayRef<int64_t>> outputShapes;
   for (auto [i, v] : llvm::enumerate(terminator->getOperands())) {
     std::string n = "output" + std::to_string(i);
     ArrayRef<int64_t> s = shapeOf(v);
@@ -750,6 +754,7 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
         }()
          << ") = " << lhs(v) << ";\n";
     outputs.push_back(n);
+    outputShapes.push_back(s);
   }
 
   // Every buffer's extents are static: telling Halide lets it drop bounds
@@ -778,8 +783,12 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
   os << codeText;
   os << "\n    // Static shapes.\n" << bounds;
   os << "\n    // Schedule.\n" << scheduleText;
-  for (const std::string &out : outputs)
-    os << "    " << out << ".vectorize(x, vec, TailStrategy::GuardWithIf);\n";
+  for (auto [out, shape] : llvm::zip(outputs, outputShapes)) {
+    os << "    " << out << ".vectorize(x, vec, TailStrategy::GuardWithIf)";
+    if (shape.size() >= 3 && shape[shape.size() - 3] > 1)
+      os << ".parallel(c)";
+    os << ";\n";
+  }
   os << "  }\n};\n";
   os << "HALIDE_REGISTER_GENERATOR(" << info.name << "_generator, " << info.name
      << ")\n";

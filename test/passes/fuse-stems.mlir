@@ -11,7 +11,16 @@
 // RUN: lcp-run %t.pkg --input %t.x.npy --expect %t.reference.npy | FileCheck %s --check-prefix=MATCH
 // RUN: lcp-run %t.pkg --input %t.x.npy --threads 2 --expect %t.reference.npy | FileCheck %s --check-prefix=MATCH
 
+// With the target's vector lanes given, the pass fuses only where a
+// branch's first convolution fills vectors poorly: its 6-wide rows fill
+// 6 of 16 lanes, but 6 of 8 is enough, and 2 channels fill 2 lanes.
+// RUN: lcp-opt %S/Inputs/stem-net.mlir --lcp-fuse-stems="lanes=16" 2>&1 >/dev/null | FileCheck %s --check-prefix=REMARK
+// RUN: lcp-opt %S/Inputs/stem-net.mlir --lcp-fuse-stems="lanes=8" 2>&1 >/dev/null | FileCheck %s --check-prefix=FILLS8
+// RUN: lcp-opt %S/Inputs/stem-net.mlir --lcp-fuse-stems="lanes=2" 2>&1 >/dev/null | FileCheck %s --check-prefix=FILLS2
+
 // REMARK: remark: fused the first 4 layer(s) of 3 branches into a stem: conv2d, batch_norm, relu, max_pool2d
+// FILLS8: remark: no stem fused: each branch's first convolution fills 8-lane vectors on its own
+// FILLS2: remark: no stem fused: each branch's first convolution fills 2-lane vectors on its own
 // MATCH: output 0 matches
 
 // Inputs/stem-net.mlir: three branches begin with conv2d (2 -> 2),

@@ -123,7 +123,8 @@ int main(int argc, char **argv) {
   if (entry.getOps<lcp::BranchOp>().empty())
     structure.addNestedPass<func::FuncOp>(lcp::createOutlineBranches());
   if (fuseStems)
-    structure.addNestedPass<func::FuncOp>(lcp::createFuseStems());
+    structure.addNestedPass<func::FuncOp>(
+        lcp::createFuseStems({target.vector.lanes}));
   {
     // Their remarks (what they did, or why not) go to stderr unless quiet.
     std::optional<ScopedDiagnosticHandler> silence;
