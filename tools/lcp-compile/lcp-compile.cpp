@@ -110,7 +110,9 @@ int main(int argc, char **argv) {
                                   elapsed());
 
   // The user's passes, then outlining if the model has no units yet.
-  PassManager pm(&context);
+  // Function passes given on the command line nest under the module.
+  PassManager pm(&context, ModuleOp::getOperationName(),
+                 OpPassManager::Nesting::Implicit);
   auto errorHandler = [&](const Twine &message) {
     return emitError(UnknownLoc::get(&context)) << message;
   };
