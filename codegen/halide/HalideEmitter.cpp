@@ -147,7 +147,7 @@ private:
                GlobalAvgPoolOp, LRNOp, SoftmaxOp>(op);
   }
   void scheduleValue(Operation *op, Value result);
-  void scheduleConv(Value result, ArrayRef<int64_t> shape);
+  void scheduleConv(Value result, ArrayRef<int64_t> shape, StringRef tileFunc);
   void scheduleDense(Value result);
 
   LogicalResult emitOp(Operation *op);
@@ -175,6 +175,10 @@ private:
   llvm::DenseMap<Value, ConvTiling> convTilings;
   /// Weights stored in another layout, by their constant.
   llvm::DenseMap<Operation *, ArrayRef<int64_t>> weightLayouts;
+  /// A convolution's epilogue, the elementwise ops after it (each the only
+  /// user of the value before) computed in its register tiles: the last
+  /// value by the convolution's result, and the reverse.
+  llvm::DenseMap<Value, Value> epilogueEnds, epilogueOwners;
   int counter = 0;
   std::string codeText, scheduleText, declText;
   llvm::raw_string_ostream code{codeText};
@@ -183,6 +187,14 @@ private:
 };
 
 void UnitEmitter::scheduleValue(Operation *op, Value result) {
+  // A convolution with an epilogue is scheduled with the epilogue's end,
+  // which its tiles store.
+  if (epilogueEnds.count(result))
+    return;
+  if (Value conv = epilogueOwners.lookup(result)) {
+    scheduleConv(conv, shapeOf(conv), names.lookup(result));
+    return;
+  }
   // Slices read each element at most once in all: a value only sliced
   // is inlined into the slices however many there are.
   bool feedsReduction = false,
@@ -210,7 +222,7 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
   std::string f = names.lookup(result);
   int64_t rank = s.size();
   if (isa<Conv2DOp>(op)) {
-    scheduleConv(result, s);
+    scheduleConv(result, s, "");
     return;
   }
   if (isa<DenseOp>(op)) {
@@ -235,24 +247,46 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
              << (rank >= 2 && s[rank - 2] > 1 ? ".parallel(y)" : "") << ";\n";
 }
 
-/// Direct convolution on NCHW, register-blocked: the consumers read a
-/// wrapper computed in tiles; each tile accumulates in registers over the
-/// whole reduction. With lanes across columns, a tile is one row, `vec`
-/// columns and `block` output channels, one input vector feeding `block`
-/// multiply-adds with broadcast weights. With lanes across channels, a tile
-/// is a few vectors of output channels by a few columns, each weight vector
-/// feeding one multiply-add per column with a broadcast input.
-void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape) {
+/// The last value of the elementwise chain after `conv` that its tiles can
+/// compute: each op the only user of the value before it, with a result of
+/// the same shape (activations, batch norm, a residual add, a scale).
+Value epilogueEnd(Conv2DOp conv) {
+  Value end = conv.getOutput();
+  while (end.hasOneUse()) {
+    Operation *user = *end.getUsers().begin();
+    bool unary =
+        isa<ReluOp, ClipOp, BatchNormOp>(user) && user->getOperand(0) == end;
+    bool binary = isa<AddOp, MulOp>(user) &&
+                  user->getResult(0).getType() == end.getType();
+    if (!unary && !binary)
+      break;
+    end = user->getResult(0);
+  }
+  return end;
+}
+
+/// Direct convolution on NCHW, register-blocked: the consumers read a Func
+/// computed in tiles (`tileFunc`, the end of the convolution's epilogue, or
+/// else a wrapper of the convolution); each tile accumulates in registers
+/// over the whole reduction, then applies the epilogue as it stores. With lanes
+/// across columns, a tile is one row, `vec` columns and `block` output
+/// channels, one input vector feeding `block` multiply-adds with broadcast
+/// weights. With lanes across channels, a tile is a few vectors of output
+/// channels by a few columns, each weight vector feeding one multiply-add per
+/// column with a broadcast input.
+void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape,
+                               StringRef tileFunc) {
   std::string f = names.lookup(result);
   std::string r = reductionDomains.lookup(result);
   ConvTiling tiling = convTilings.lookup(result);
-  std::string tile = f + "_tile";
+  std::string tile = tileFunc.empty() ? f + "_tile" : tileFunc.str();
   std::string xo = f + "_xo", xi = f + "_xi", co = f + "_co", ci = f + "_ci";
   // Rows and channel blocks are fused into one parallel loop, so that the
   // few rows of a late layer still give every thread work.
   schedule << "    Var " << xo << ", " << xi << ", " << co << ", " << ci << ", "
            << f << "_rows;\n";
-  schedule << "    Func " << tile << " = " << f << ".in();\n";
+  if (tileFunc.empty())
+    schedule << "    Func " << tile << " = " << f << ".in();\n";
   if (tiling.acrossChannels) {
     int64_t lanes = vector.lanes;
     schedule << llvm::formatv(
@@ -720,11 +754,22 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
   }
   // Tilings first: they decide how the weights, declared before their
   // users, are stored.
-  for (Conv2DOp conv : body.getOps<Conv2DOp>()) {
+  SmallVector<Conv2DOp> convs(body.getOps<Conv2DOp>());
+  for (Conv2DOp conv : convs) {
     ConvTiling tiling = planConv(conv, vector);
     convTilings[conv.getOutput()] = tiling;
     if (tiling.acrossChannels)
       weightLayouts[conv.getWeight().getDefiningOp()] = kChannelsInnermost;
+  }
+  // Two convolutions can meet in one epilogue (a residual add of a block
+  // and its projected shortcut): the later one computes it, and the other
+  // is stored first.
+  for (Conv2DOp conv : llvm::reverse(convs)) {
+    Value end = epilogueEnd(conv);
+    if (end != conv.getOutput() && !epilogueOwners.count(end)) {
+      epilogueEnds[conv.getOutput()] = end;
+      epilogueOwners[end] = conv.getOutput();
+    }
   }
   Operation *terminator = body.getTerminator();
   for (Operation &op : body.without_terminator()) {

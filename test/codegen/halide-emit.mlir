@@ -5,7 +5,9 @@
 // dimensions innermost first, padding reads a constant exterior, every
 // buffer's extents are static, and reductions are computed at root with a
 // vectorized, parallel schedule; a convolution's padded input is
-// materialized once and its output is computed in register tiles.
+// materialized once and its output is computed in register tiles, which
+// also apply the elementwise ops after it (here the relu: the tiles store
+// the relu's values).
 
 // CHECK-LABEL: class lcp_unit_b0_generator : public Halide::Generator<lcp_unit_b0_generator> {
 // CHECK:   Input<Buffer<float, 4>> input0{"input0"};
@@ -24,9 +26,9 @@
 // CHECK:     input0.dim(0).set_bounds(0, 8).dim(1).set_bounds(0, 8).dim(2).set_bounds(0, 2).dim(3).set_bounds(0, 1);
 // CHECK:     w0.dim(0).set_bounds(0, 3).dim(1).set_bounds(0, 3).dim(2).set_bounds(0, 1).dim(3).set_bounds(0, 4);
 // CHECK:     [[PAD]].compute_root().vectorize([[PAD]].args()[0], vec, TailStrategy::GuardWithIf).parallel([[PAD]].args()[2]);
-// CHECK:     Func [[TILE:conv[0-9]+_tile]] = [[CONV]].in();
-// CHECK:     [[TILE]].compute_root().split(x, [[XO:conv[0-9]+_xo]], [[XI:conv[0-9]+_xi]], vec, TailStrategy::GuardWithIf).split(c, [[CO:conv[0-9]+_co]], [[CI:conv[0-9]+_ci]], 4).reorder([[XI]], [[CI]], [[XO]], y, [[CO]], n).vectorize([[XI]]).unroll([[CI]]).fuse(y, [[CO]], [[ROWS:conv[0-9]+_rows]]).parallel([[ROWS]]);
-// CHECK:     [[CONV]].compute_at([[TILE]], [[XO]]).vectorize(x, vec, TailStrategy::RoundUp).unroll(c);
+// CHECK-NOT: [[CONV]].in()
+// CHECK:     [[RELU]].compute_root().split(x, [[XO:conv[0-9]+_xo]], [[XI:conv[0-9]+_xi]], vec, TailStrategy::GuardWithIf).split(c, [[CO:conv[0-9]+_co]], [[CI:conv[0-9]+_ci]], 4).reorder([[XI]], [[CI]], [[XO]], y, [[CO]], n).vectorize([[XI]]).unroll([[CI]]).fuse(y, [[CO]], [[ROWS:conv[0-9]+_rows]]).parallel([[ROWS]]);
+// CHECK:     [[CONV]].compute_at([[RELU]], [[XO]]).vectorize(x, vec, TailStrategy::RoundUp).unroll(c);
 // CHECK:     [[CONV]].update().reorder(x, c, [[R]].x, [[R]].y, [[R]].z, y, n).vectorize(x, vec, TailStrategy::RoundUp).unroll(c);
 // CHECK: HALIDE_REGISTER_GENERATOR(lcp_unit_b0_generator, lcp_unit_b0)
 

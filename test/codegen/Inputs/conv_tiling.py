@@ -39,6 +39,16 @@ for i, (cout, k, s, p) in enumerate([(32, 3, 3, 1), (16, 3, 1, 1), (32, 2, 1, 0)
     if i == 0:
         lines.append("  %%r%d = lcp.relu %s : (%s) -> %s" % (i, value, tensor(shape), tensor(shape)))
         value = "%%r%d" % i
+# A residual join: a second convolution of the same input as the last,
+# added to it, then a relu; the two convolutions meet in one epilogue.
+w = rng.standard_normal((32, 16, 2, 2)).astype(np.float32) * 0.2
+lines.append("  %%ws = lcp.constant dense<%s> : %s" % (literal(w), tensor(w.shape)))
+lines.append("  %%cs = lcp.conv2d %%c1, %%ws : (%s, %s) -> %s"
+             % (tensor((1, 16, 6, 6)), tensor(w.shape), tensor(shape)))
+lines.append("  %%sum = lcp.add %s, %%cs : (%s, %s) -> %s"
+             % (value, tensor(shape), tensor(shape), tensor(shape)))
+lines.append("  %%out = lcp.relu %%sum : (%s) -> %s" % (tensor(shape), tensor(shape)))
+value = "%out"
 lines.append("  return %s : %s" % (value, tensor(shape)))
 lines.append("}")
 print("\n".join(lines))
