@@ -1,8 +1,10 @@
 //===- ThreadPool.h - Workers that stay alive between runs ------*- C++ -*-===//
 //
-// Branches of one inference run side by side on these workers. Starting
-// threads per run would cost more than a small branch takes, so the pool is
-// created once per model and reused.
+// Branches of one inference run side by side on these workers, and the
+// parallel loops of the other units spread over them. Starting threads per
+// run would cost more than a small branch takes, so the pool is created
+// once per model and reused; a thread spins briefly before it sleeps, since
+// the next loop of an inference usually comes within microseconds.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,9 +43,10 @@ private:
   const std::function<void(size_t)> *job = nullptr;
   size_t count = 0;
   std::atomic<size_t> next{0};
-  size_t active = 0;
-  unsigned long generation = 0;
-  bool stopping = false;
+  // Written under `lock`; atomic so that spinning threads may read them.
+  std::atomic<size_t> active{0};
+  std::atomic<unsigned long> generation{0};
+  std::atomic<bool> stopping{false};
 };
 
 } // namespace lcp
