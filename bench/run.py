@@ -133,9 +133,14 @@ def main():
             before = peak(probe, 1)
             result = {}
             for t in (1, 2):
+                # A pause before each measurement lets the threads of the
+                # one before (PyTorch's spin-waiting workers) go to sleep.
+                time.sleep(0.5)
                 result["lcp%d" % t] = lcp_latency(lcp_run, pkg, inputs, t,
                                                   args.runs)
+                time.sleep(0.5)
                 result["ort%d" % t] = ort_latency(onnx_path, t, args.runs)
+                time.sleep(0.5)
                 result["torch%d" % t] = torch_latency(model, x, t, args.runs)
             after = peak(probe, 1)
             if abs(after - before) <= 0.15 * max(before, after):

@@ -147,7 +147,8 @@ private:
                GlobalAvgPoolOp, LRNOp, SoftmaxOp>(op);
   }
   void scheduleValue(Operation *op, Value result);
-  void scheduleConv(Value result, ArrayRef<int64_t> shape, StringRef tileFunc);
+  void scheduleConv(Value result, ArrayRef<int64_t> shape, Value tileValue);
+  void schedulePool(Value result);
   void scheduleDense(Value result);
 
   LogicalResult emitOp(Operation *op);
@@ -179,6 +180,9 @@ private:
   /// user of the value before) computed in its register tiles: the last
   /// value by the convolution's result, and the reverse.
   llvm::DenseMap<Value, Value> epilogueEnds, epilogueOwners;
+  /// Pools that compute the convolution tiles they read band by band: the
+  /// pool's result by the tiles' value, and the reverse.
+  llvm::DenseMap<Value, Value> pooledTiles, poolInputs;
   int counter = 0;
   std::string codeText, scheduleText, declText;
   llvm::raw_string_ostream code{codeText};
@@ -188,11 +192,19 @@ private:
 
 void UnitEmitter::scheduleValue(Operation *op, Value result) {
   // A convolution with an epilogue is scheduled with the epilogue's end,
-  // which its tiles store.
-  if (epilogueEnds.count(result))
+  // which its tiles store; tiles that a pool computes, with the pool.
+  if (epilogueEnds.count(result) || pooledTiles.count(result))
     return;
   if (Value conv = epilogueOwners.lookup(result)) {
-    scheduleConv(conv, shapeOf(conv), names.lookup(result));
+    scheduleConv(conv, shapeOf(conv), result);
+    return;
+  }
+  if (Value tiles = poolInputs.lookup(result)) {
+    schedulePool(result);
+    Value conv = epilogueOwners.lookup(tiles);
+    if (!conv)
+      conv = tiles;
+    scheduleConv(conv, shapeOf(conv), tiles);
     return;
   }
   // Slices read each element at most once in all: a value only sliced
@@ -222,7 +234,7 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
   std::string f = names.lookup(result);
   int64_t rank = s.size();
   if (isa<Conv2DOp>(op)) {
-    scheduleConv(result, s, "");
+    scheduleConv(result, s, result);
     return;
   }
   if (isa<DenseOp>(op)) {
@@ -275,27 +287,34 @@ Value epilogueEnd(Conv2DOp conv) {
 /// channels by a few columns, each weight vector feeding one multiply-add per
 /// column with a broadcast input.
 void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape,
-                               StringRef tileFunc) {
+                               Value tileValue) {
   std::string f = names.lookup(result);
   std::string r = reductionDomains.lookup(result);
   ConvTiling tiling = convTilings.lookup(result);
-  std::string tile = tileFunc.empty() ? f + "_tile" : tileFunc.str();
+  bool wrapped = tileValue == result;
+  std::string tile = wrapped ? f + "_tile" : names.lookup(tileValue);
   std::string xo = f + "_xo", xi = f + "_xi", co = f + "_co", ci = f + "_ci";
-  // Rows and channel blocks are fused into one parallel loop, so that the
-  // few rows of a late layer still give every thread work.
   schedule << "    Var " << xo << ", " << xi << ", " << co << ", " << ci << ", "
            << f << "_rows;\n";
-  if (tileFunc.empty())
+  if (wrapped)
     schedule << "    Func " << tile << " = " << f << ".in();\n";
+  // Tiles are computed for a band of rows of the pool that reads them, or
+  // else at root, with rows and channel blocks fused into one parallel loop
+  // so that the few rows of a late layer still give every thread work.
+  std::string placement = "compute_root()", parallel;
+  if (Value pool = pooledTiles.lookup(tileValue))
+    placement = llvm::formatv("compute_at({0}, {0}_yo)", names.lookup(pool));
+  else
+    parallel =
+        llvm::formatv(".fuse(y, {0}, {1}).parallel({1})", co, f + "_rows");
   if (tiling.acrossChannels) {
     int64_t lanes = vector.lanes;
     schedule << llvm::formatv(
-        "    {0}.compute_root().split(x, {1}, {2}, {3}, "
+        "    {0}.{9}.split(x, {1}, {2}, {3}, "
         "TailStrategy::GuardWithIf).split(c, {4}, {5}, {6}).reorder({5}, {2}, "
-        "{1}, y, {4}, n).vectorize({5}, {7}).unroll({5}).unroll({2}).fuse(y, "
-        "{4}, {8}).parallel({8});\n",
+        "{1}, y, {4}, n).vectorize({5}, {7}).unroll({5}).unroll({2}){8};\n",
         tile, xo, xi, tiling.columns, co, ci, tiling.channelVectors * lanes,
-        lanes, f + "_rows");
+        lanes, parallel, placement);
     schedule << llvm::formatv("    {0}.compute_at({1}, {2}).reorder_storage(c, "
                               "x, y, n).reorder(c, x, "
                               "y, n).vectorize(c, {3})"
@@ -313,11 +332,10 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape,
                   : channels % 2 == 0 ? 2
                                       : 1;
   schedule << llvm::formatv(
-      "    {0}.compute_root().split(x, {1}, {2}, vec, "
+      "    {0}.{7}.split(x, {1}, {2}, vec, "
       "TailStrategy::GuardWithIf).split(c, {3}, {4}, {5}).reorder({2}, {4}, "
-      "{1}, y, {3}, n).vectorize({2}).unroll({4}).fuse(y, {3}, {6})"
-      ".parallel({6});\n",
-      tile, xo, xi, co, ci, block, f + "_rows");
+      "{1}, y, {3}, n).vectorize({2}).unroll({4}){6};\n",
+      tile, xo, xi, co, ci, block, parallel, placement);
   schedule << llvm::formatv("    {0}.compute_at({1}, {2}).vectorize(x, vec, "
                             "TailStrategy::RoundUp).unroll(c);\n",
                             f, tile, xo);
@@ -325,6 +343,18 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape,
       "    {0}.update().reorder(x, c, {1}.x, {1}.y, {1}.z, y, n).vectorize(x, "
       "vec, TailStrategy::RoundUp).unroll(c);\n",
       f, r);
+}
+
+/// A pool that reads a convolution's tiles, computed in bands of two
+/// output rows: the tiles for a band are computed just before it, so the
+/// convolution's output is never written out whole.
+void UnitEmitter::schedulePool(Value result) {
+  std::string p = names.lookup(result);
+  schedule << llvm::formatv(
+      "    Var {0}_yo, {0}_yi;\n    {0}.compute_root().split(y, {0}_yo, "
+      "{0}_yi, 2, TailStrategy::GuardWithIf).reorder(x, {0}_yi, c, {0}_yo, "
+      "n).vectorize(x, vec, TailStrategy::GuardWithIf).parallel({0}_yo);\n",
+      p);
 }
 
 /// A dense layer at batch 1 is a matrix-vector product bound by reading the
@@ -770,6 +800,30 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
       epilogueEnds[conv.getOutput()] = end;
       epilogueOwners[end] = conv.getOutput();
     }
+  }
+  // A pool whose windows do not overlap, the only reader of a convolution's
+  // tiles, computes them band by band: no tile is computed twice.
+  for (Conv2DOp conv : convs) {
+    Value tiles = epilogueEnds.lookup(conv.getOutput());
+    if (!tiles)
+      tiles = conv.getOutput();
+    if (!tiles.hasOneUse())
+      continue;
+    Operation *user = *tiles.getUsers().begin();
+    ArrayRef<int64_t> kernel, strides;
+    if (auto max = dyn_cast<MaxPool2DOp>(user)) {
+      if (llvm::any_of(max.getDilations(), [](int64_t d) { return d != 1; }))
+        continue;
+      kernel = max.getKernel(), strides = max.getStrides();
+    } else if (auto avg = dyn_cast<AvgPool2DOp>(user)) {
+      kernel = avg.getKernel(), strides = avg.getStrides();
+    } else {
+      continue;
+    }
+    if (kernel[0] > strides[0] || kernel[1] > strides[1])
+      continue;
+    pooledTiles[tiles] = user->getResult(0);
+    poolInputs[user->getResult(0)] = tiles;
   }
   Operation *terminator = body.getTerminator();
   for (Operation &op : body.without_terminator()) {

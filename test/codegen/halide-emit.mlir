@@ -7,7 +7,8 @@
 // vectorized, parallel schedule; a convolution's padded input is
 // materialized once and its output is computed in register tiles, which
 // also apply the elementwise ops after it (here the relu: the tiles store
-// the relu's values).
+// the relu's values); the max pool after it, whose windows do not overlap,
+// computes the tiles for each band of two of its rows.
 
 // CHECK-LABEL: class lcp_unit_b0_generator : public Halide::Generator<lcp_unit_b0_generator> {
 // CHECK:   Input<Buffer<float, 4>> input0{"input0"};
@@ -27,7 +28,8 @@
 // CHECK:     w0.dim(0).set_bounds(0, 3).dim(1).set_bounds(0, 3).dim(2).set_bounds(0, 1).dim(3).set_bounds(0, 4);
 // CHECK:     [[PAD]].compute_root().vectorize([[PAD]].args()[0], vec, TailStrategy::GuardWithIf).parallel([[PAD]].args()[2]);
 // CHECK-NOT: [[CONV]].in()
-// CHECK:     [[RELU]].compute_root().split(x, [[XO:conv[0-9]+_xo]], [[XI:conv[0-9]+_xi]], vec, TailStrategy::GuardWithIf).split(c, [[CO:conv[0-9]+_co]], [[CI:conv[0-9]+_ci]], 4).reorder([[XI]], [[CI]], [[XO]], y, [[CO]], n).vectorize([[XI]]).unroll([[CI]]).fuse(y, [[CO]], [[ROWS:conv[0-9]+_rows]]).parallel([[ROWS]]);
+// CHECK:     [[POOL]].compute_root().split(y, [[POOL]]_yo, [[POOL]]_yi, 2, TailStrategy::GuardWithIf).reorder(x, [[POOL]]_yi, c, [[POOL]]_yo, n).vectorize(x, vec, TailStrategy::GuardWithIf).parallel([[POOL]]_yo);
+// CHECK:     [[RELU]].compute_at([[POOL]], [[POOL]]_yo).split(x, [[XO:conv[0-9]+_xo]], [[XI:conv[0-9]+_xi]], vec, TailStrategy::GuardWithIf).split(c, [[CO:conv[0-9]+_co]], [[CI:conv[0-9]+_ci]], 4).reorder([[XI]], [[CI]], [[XO]], y, [[CO]], n).vectorize([[XI]]).unroll([[CI]]);
 // CHECK:     [[CONV]].compute_at([[RELU]], [[XO]]).vectorize(x, vec, TailStrategy::RoundUp).unroll(c);
 // CHECK:     [[CONV]].update().reorder(x, c, [[R]].x, [[R]].y, [[R]].z, y, n).vectorize(x, vec, TailStrategy::RoundUp).unroll(c);
 // CHECK: HALIDE_REGISTER_GENERATOR(lcp_unit_b0_generator, lcp_unit_b0)
