@@ -94,6 +94,7 @@ def Lcp_TransposeOp : Lcp_ComputeOp<"transpose"> {
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 def Lcp_SliceOp : Lcp_ComputeOp<"slice"> {
@@ -112,6 +113,7 @@ def Lcp_SliceOp : Lcp_ComputeOp<"slice"> {
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 class Lcp_BroadcastBinaryOp<string mnemonic, string formula>
@@ -122,6 +124,7 @@ class Lcp_BroadcastBinaryOp<string mnemonic, string formula>
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 def Lcp_AddOp : Lcp_BroadcastBinaryOp<"add", "lhs + rhs">;
@@ -134,6 +137,7 @@ def Lcp_ReluOp : Lcp_ComputeOp<"relu"> {
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 def Lcp_ClipOp : Lcp_ComputeOp<"clip"> {
@@ -236,6 +240,7 @@ def Lcp_ConcatOp : Lcp_ComputeOp<"concat"> {
   let assemblyFormat = [{
     $inputs attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 def Lcp_ReshapeOp : Lcp_ComputeOp<"reshape"> {
@@ -245,6 +250,7 @@ def Lcp_ReshapeOp : Lcp_ComputeOp<"reshape"> {
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 def Lcp_SoftmaxOp : Lcp_ComputeOp<"softmax"> {

@@ -139,6 +139,80 @@ LogicalResult ConstantOp::verify() {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
+//===----------------------------------------------------------------------===//
+// Folders: ops that compute nothing, or what an op of the same kind before
+// them already computed. --canonicalize applies them.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Whether `attr` (a folded constant operand) is a splat of `value`.
+bool isSplatOf(Attribute attr, float value) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  return dense && dense.isSplat() && dense.getElementType().isF32() &&
+         dense.getSplatValue<float>() == value;
+}
+
+/// x + 0 and x * 1 are x when the constant does not broadcast x wider.
+OpFoldResult foldIdentity(Operation *op, Attribute lhs, Attribute rhs,
+                          float identity) {
+  Value x = op->getOperand(0), y = op->getOperand(1);
+  Type type = op->getResult(0).getType();
+  if (isSplatOf(rhs, identity) && x.getType() == type)
+    return x;
+  if (isSplatOf(lhs, identity) && y.getType() == type)
+    return y;
+  return {};
+}
+
+} // namespace
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldIdentity(*this, adaptor.getLhs(), adaptor.getRhs(), 0.0f);
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldIdentity(*this, adaptor.getLhs(), adaptor.getRhs(), 1.0f);
+}
+
+OpFoldResult ReluOp::fold(FoldAdaptor) {
+  // relu(relu(x)) = relu(x).
+  if (auto inner = getInput().getDefiningOp<ReluOp>())
+    return inner.getOutput();
+  return {};
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  // A reshape of a reshape reads the first one's input.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getOutput();
+  }
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> perm = getPerm();
+  for (auto [i, p] : llvm::enumerate(perm))
+    if (p != static_cast<int64_t>(i))
+      return {};
+  return getInput();
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput(); // the verifier leaves no offset but zero
+  return {};
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1)
+    return getInputs().front();
+  return {};
+}
+
 LogicalResult Conv2DOp::verify() {
   return verifyResultShape(
       *this, shape::inferConv2D(shapeOf(getInput()), shapeOf(getWeight()),

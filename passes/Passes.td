@@ -70,6 +70,29 @@ def SplitBranches : Pass<"lcp-split", "mlir::func::FuncOp"> {
   let dependentDialects = ["::lcp::LcpDialect"];
 }
 
+def FoldBatchNorm : Pass<"lcp-fold-batchnorm", "mlir::func::FuncOp"> {
+  let summary = "Fold inference-mode batch norm into weights";
+  let description = [{
+    A `batch_norm` with constant parameters is `y = s[c] * x + t[c]` with
+    `s = scale / sqrt(var + epsilon)` and `t = bias - mean * s`. After a
+    convolution or dense layer with constant weights that nothing else
+    reads, it folds into them: each output channel's weights scale by
+    `s[c]`, and the bias becomes `s[c] * b[c] + t[c]`. Any other batch norm
+    becomes an `lcp.mul` and an `lcp.add` with per-channel constants. The
+    arithmetic is done in double and rounded once, so outputs stay within
+    1e-5 of the original's. Branches and the merge are folded too.
+
+    ```mlir
+    // before
+    %c = lcp.conv2d %x, %w, %b ...
+    %y = lcp.batch_norm %c, %scale, %shift, %mean, %var ...
+    // after
+    %y = lcp.conv2d %x, %w_folded, %b_folded ...
+    ```
+  }];
+  let dependentDialects = ["::lcp::LcpDialect"];
+}
+
 def FuseStems : Pass<"lcp-fuse-stems", "mlir::func::FuncOp"> {
   let summary = "Fuse what every branch first does to the shared input";
   let description = [{

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/InitLLVM.h"
@@ -35,6 +36,8 @@ int main(int argc, char **argv) {
   registry
       .insert<lcp::LcpDialect, func::FuncDialect, quant::QuantizationDialect>();
   lcp::registerLCPPasses();
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
 
   auto [inputFilename, outputFilename] =
       registerAndParseCLIOptions(argc, argv, "lcp optimizer driver", registry);
