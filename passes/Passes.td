@@ -93,6 +93,27 @@ def FoldBatchNorm : Pass<"lcp-fold-batchnorm", "mlir::func::FuncOp"> {
   let dependentDialects = ["::lcp::LcpDialect"];
 }
 
+def Prune : Pass<"lcp-prune", "mlir::func::FuncOp"> {
+  let summary = "Prune the weights of convolutions and dense layers";
+  let description = [{
+    `mode=unstructured ratio=R` zeroes, in every convolution and dense
+    layer (so in every branch on its own), the fraction `R` of its weights
+    with the smallest magnitude (`floor(R * count)` of them; ties go to the
+    lower index), and reports the resulting sparsity in a remark. Shapes
+    stay as they are. Structured pruning (removing whole filters) is not
+    built yet.
+
+    `R` must lie in (0, 1).
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"\"",
+           "unstructured: zero single weights by magnitude">,
+    Option<"ratio", "ratio", "double", /*default=*/"0",
+           "The fraction of each layer's weights to prune, in (0, 1)">
+  ];
+  let dependentDialects = ["::lcp::LcpDialect"];
+}
+
 def FuseStems : Pass<"lcp-fuse-stems", "mlir::func::FuncOp"> {
   let summary = "Fuse what every branch first does to the shared input";
   let description = [{
