@@ -94,22 +94,37 @@ def FoldBatchNorm : Pass<"lcp-fold-batchnorm", "mlir::func::FuncOp"> {
 }
 
 def Prune : Pass<"lcp-prune", "mlir::func::FuncOp"> {
-  let summary = "Prune the weights of convolutions and dense layers";
+  let summary = "Prune filters (structured) or weights (unstructured)";
   let description = [{
-    `mode=unstructured ratio=R` zeroes, in every convolution and dense
-    layer (so in every branch on its own), the fraction `R` of its weights
-    with the smallest magnitude (`floor(R * count)` of them; ties go to the
-    lower index), and reports the resulting sparsity in a remark. Shapes
-    stay as they are. Structured pruning (removing whole filters) is not
-    built yet.
+    `mode=structured ratio=R` removes, from every convolution (not grouped)
+    and dense layer, the `round(R * w)` of its `w` filters with the
+    smallest L1 norm, each branch on its own, and carries each removal to
+    the layers that read the channel: the next convolution's input
+    channels, batch norm, pools, a flatten's features, a dense layer's
+    columns, the merge classifier's columns for a branch's output. The
+    model really shrinks; a remark gives parameters and MACs before and
+    after. Layers stay whole where their channels must: the classifier
+    (whose output is the model's) and layers that meet in a residual add.
+    Pruning that would remove every filter of a layer is an error. Run it
+    before `lcp-fuse-stems`.
 
-    `R` must lie in (0, 1).
+    With `channels=FILE` the kept filters go to a JSON file, per unit and
+    per width-choosing layer in order, so that a PyTorch script can prune
+    the same channels and fine-tune.
+
+    `mode=unstructured ratio=R` zeroes, in every convolution and dense
+    layer, the fraction `R` of its weights with the smallest magnitude
+    (`floor(R * count)` of them) and reports the sparsity; shapes stay.
+
+    Ties in magnitude go to the lower index. `R` must lie in (0, 1).
   }];
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"\"",
-           "unstructured: zero single weights by magnitude">,
+           "structured (remove filters) or unstructured (zero weights)">,
     Option<"ratio", "ratio", "double", /*default=*/"0",
-           "The fraction of each layer's weights to prune, in (0, 1)">
+           "The fraction to prune, in (0, 1)">,
+    Option<"channelsFile", "channels", "std::string", /*default=*/"\"\"",
+           "Structured: write the kept filters to this JSON file">
   ];
   let dependentDialects = ["::lcp::LcpDialect"];
 }

@@ -2,7 +2,7 @@
 // RUN: not lcp-opt %s --lcp-prune="mode=unstructured ratio=1.5" 2>&1 | FileCheck %s --check-prefix=RATIO
 // RUN: not lcp-opt %s --lcp-prune="mode=unstructured ratio=0" 2>&1 | FileCheck %s --check-prefix=ZERO
 // RUN: not lcp-opt %s --lcp-prune="ratio=0.5" 2>&1 | FileCheck %s --check-prefix=NOMODE
-// RUN: not lcp-opt %s --lcp-prune="mode=structured ratio=0.5" 2>&1 | FileCheck %s --check-prefix=MODE
+// RUN: not lcp-opt %s --lcp-prune="mode=sparse ratio=0.5" 2>&1 | FileCheck %s --check-prefix=MODE
 
 // Unstructured pruning at ratio 0.5 zeroes floor(0.5 * n) weights of
 // each layer, the smallest in magnitude, ties to the lower index; biases
@@ -28,5 +28,5 @@ func.func @main(%x: tensor<1x1x2x2xf32>) -> tensor<1x1xf32> {
 
 // RATIO: error: lcp-prune: ratio must be in (0, 1), got 1.5
 // ZERO: error: lcp-prune: ratio must be in (0, 1), got 0
-// NOMODE: error: lcp-prune: give a mode; the pass knows mode=unstructured so far
-// MODE: error: lcp-prune: unknown mode 'structured'; the pass knows mode=unstructured so far (structured pruning is not built yet)
+// NOMODE: error: lcp-prune: give a mode: structured (remove filters) or unstructured (zero weights)
+// MODE: error: lcp-prune: unknown mode 'sparse': structured (remove filters) or unstructured (zero weights)
