@@ -10,6 +10,7 @@
 // RUN: lcp-run %t.masked.mlir --input %t.x.npy --output %t.masked.npy
 // RUN: lcp-opt %t.net.mlir --lcp-prune="mode=structured ratio=0.4" -o %t.pruned.mlir 2>&1 | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s --check-prefix=SHRUNK < %t.pruned.mlir
+// RUN: lcp-opt %t.net.mlir --lcp-report --lcp-prune="mode=structured ratio=0.4" --lcp-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: lcp-run %t.pruned.mlir --input %t.x.npy --expect %t.masked.npy | FileCheck %s --check-prefix=MATCH
 // RUN: rm -rf %t.pkg && lcp-compile -q %t.pruned.mlir -o %t.pkg
 // RUN: lcp-run %t.pkg --input %t.x.npy --expect %t.masked.npy | FileCheck %s --check-prefix=MATCH
@@ -21,6 +22,9 @@
 // after 2 * (57 + 56 + 36) + 27 = 325; MACs before 2 * (5760 + 720 + 96) +
 // 36 = 13188, after 2 * (3456 + 216 + 32) + 24 = 7432.
 // REMARK: remark: pruned filters: parameters 801 -> 325, MACs 13188 -> 7432
+// lcp-report before and after the pass, in one pipeline:
+// REPORT:      total {{ +}}801 {{ +}}13188
+// REPORT:      total {{ +}}325 {{ +}}7432
 // SHRUNK: lcp.conv2d {{.*}} -> tensor<1x3x8x8xf32>
 // SHRUNK: lcp.conv2d {{.*}} -> tensor<1x2x2x2xf32>
 // SHRUNK: lcp.dense {{.*}} : (tensor<1x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<1x4xf32>
