@@ -23,8 +23,8 @@
 // 36 = 13188, after 2 * (3456 + 216 + 32) + 24 = 7432.
 // REMARK: remark: pruned filters: parameters 801 -> 325, MACs 13188 -> 7432
 // lcp-report before and after the pass, in one pipeline:
-// REPORT:      total {{ +}}801 {{ +}}13188
-// REPORT:      total {{ +}}325 {{ +}}7432
+// REPORT:      total 801 13188
+// REPORT:      total 325 7432
 // SHRUNK: lcp.conv2d {{.*}} -> tensor<1x3x8x8xf32>
 // SHRUNK: lcp.conv2d {{.*}} -> tensor<1x2x2x2xf32>
 // SHRUNK: lcp.dense {{.*}} : (tensor<1x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<1x4xf32>
