@@ -2,7 +2,8 @@
 
 Reads just enough of ModelProto to list a graph's nodes (op type, name,
 inputs, outputs, int/float/ints attributes), the shapes of its initializers,
-its opset and its graph inputs/outputs. Large weight blobs are skipped
+its opset and its graph inputs/outputs; ``read_weights`` reads the values
+of its float initializers. Large weight blobs are skipped
 without being copied (memoryview), so a 550 MB VGG16 reads in seconds.
 
 Also the zoo's op-set check (``check_ops``) and its ONNX-side parameter count
@@ -145,6 +146,38 @@ def read_model(path):
     inputs = [(n, d) for n, d in inputs if n not in inits]
     return {"opset": opset, "nodes": nodes, "initializers": inits,
             "inputs": inputs, "outputs": outputs}
+
+
+def read_weights(path):
+    """{name: float32 NumPy array} of a model's float initializers."""
+    import numpy as np
+    with open(path, "rb") as f:
+        model = memoryview(f.read())
+    graph = next(v for n, w, v in _fields(model) if n == 7 and w == 2)
+    weights = {}
+    for number, wire, value in _fields(graph):
+        if number != 5 or wire != 2:
+            continue
+        name, dims, dtype, raw, floats = "", [], 1, None, []
+        for n, w, v in _fields(value):
+            if n == 1:
+                dims += _packed_varints(v) if w == 2 else [v]
+            elif n == 2:
+                dtype = v
+            elif n == 4:                             # float_data
+                floats.append(np.frombuffer(bytes(v), "<f4") if w == 2
+                              else np.array([v], "<u4").view("<f4"))
+            elif n == 8:
+                name = bytes(v).decode()
+            elif n == 9:
+                raw = bytes(v)
+        if dtype != 1:                               # FLOAT only
+            continue
+        data = (np.frombuffer(raw, "<f4") if raw is not None
+                else np.concatenate(floats) if floats
+                else np.zeros(0, "<f4"))
+        weights[name] = data.reshape(dims).astype(np.float32)
+    return weights
 
 
 def op_types(model):

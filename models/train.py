@@ -75,14 +75,12 @@ def evaluate(model, x, y, batch=1000):
     return correct / len(x)
 
 
-def train_one(family, n, fatten, epochs, train, test, seed):
-    torch.manual_seed(seed)
-    model = lcp_zoo.build(family, n, fatten, num_classes=10, in_channels=1,
-                          input_size=28)
-    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+def fit(model, epochs, train, seed, lr=LR, label=""):
+    """Adam at `lr` falling linearly to 0 over `epochs`, batch BATCH."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     x, y = train
     steps = epochs * ((len(x) + BATCH - 1) // BATCH)
-    # Learning rate falls linearly from LR to 0 over the whole run.
+    # Learning rate falls linearly from lr to 0 over the whole run.
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: 1.0 - step / steps)
     loss_fn = nn.CrossEntropyLoss()
@@ -101,10 +99,17 @@ def train_one(family, n, fatten, epochs, train, test, seed):
             schedule.step()
             total += loss.item() * len(idx)
         print("  %s epoch %d: train loss %.4f (%.0f s)"
-              % (lcp_zoo.model_name(family, n, fatten), epoch + 1,
-                 total / len(x), time.time() - start), flush=True)
-    seconds = time.time() - start
-    return model.eval(), seconds
+              % (label, epoch + 1, total / len(x), time.time() - start),
+              flush=True)
+    return model.eval(), time.time() - start
+
+
+def train_one(family, n, fatten, epochs, train, test, seed):
+    torch.manual_seed(seed)
+    model = lcp_zoo.build(family, n, fatten, num_classes=10, in_channels=1,
+                          input_size=28)
+    return fit(model, epochs, train, seed,
+               label=lcp_zoo.model_name(family, n, fatten))
 
 
 def save_npy(path, array, dtype):
