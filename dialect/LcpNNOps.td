@@ -116,6 +116,54 @@ def Lcp_SliceOp : Lcp_ComputeOp<"slice"> {
   let hasFolder = 1;
 }
 
+def Lcp_QuantizeOp : Lcp_ComputeOp<"quantize"> {
+  let summary = "f32 to integers: the one float step a device takes";
+  let description = [{
+    `q = clamp(floor(x * inv_scale + 0.5) + zero_point, min, max)` in f32
+    without a fused multiply-add, where `inv_scale` is `1 / scale` rounded
+    to f32 and `[min, max]` is the storage range of the result's per-tensor
+    quant type (i8 or i16). NaN quantizes to the zero point.
+    (docs/INTEGER.md)
+
+    ```mlir
+    %q = lcp.quantize %x : (tensor<1x1x28x28xf32>)
+        -> tensor<1x1x28x28x!quant.uniform<i8:f32, 0.0125:-20>>
+    ```
+  }];
+  let arguments = (ins Lcp_Tensor:$input);
+  let results = (outs Lcp_Tensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Lcp_DequantizeOp : Lcp_ComputeOp<"dequantize"> {
+  let summary = "Integers to f32: scale * (q - zero_point)";
+  let description = [{
+    In f32, from a per-tensor quant type (docs/INTEGER.md).
+  }];
+  let arguments = (ins Lcp_Tensor:$input);
+  let results = (outs Lcp_Tensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Lcp_RequantizeOp : Lcp_ComputeOp<"requantize"> {
+  let summary = "Integers from one scale and zero point to another";
+  let description = [{
+    `y = clamp(zp_out + round((q - zp_in) * M), min, max)` with
+    `M = scale_in / scale_out` written as `M0 * 2^-k` and rounded half up
+    on integers (docs/INTEGER.md). The quantize pass puts one on every
+    branch output, so that all reach the merge's concat at one scale.
+  }];
+  let arguments = (ins Lcp_Tensor:$input);
+  let results = (outs Lcp_Tensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 class Lcp_BroadcastBinaryOp<string mnemonic, string formula>
     : Lcp_ComputeOp<mnemonic> {
   let summary = "Elementwise " # formula # " with NumPy broadcasting";

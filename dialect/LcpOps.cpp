@@ -2,6 +2,7 @@
 
 #include "dialect/LcpOps.h"
 #include "dialect/ShapeInference.h"
+#include "runtime/IntegerSemantics.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -238,6 +239,66 @@ LogicalResult TransposeOp::verify() {
   return verifyResultShape(
       *this, shape::inferTranspose(shapeOf(getInput()), getPerm(),
                                    [&] { return emitOpError(); }));
+}
+
+//===----------------------------------------------------------------------===//
+// Conversions between f32 and integers
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The per-tensor quant type of `v`'s elements, if it has one that the
+/// integer contract covers (signed 8 or 16 bits, expressed in f32).
+quant::UniformQuantizedType perTensorType(Value v) {
+  auto q = dyn_cast<quant::UniformQuantizedType>(
+      cast<ShapedType>(v.getType()).getElementType());
+  if (!q || !q.isSigned() || !q.getExpressedType().isF32() ||
+      (q.getStorageTypeIntegralWidth() != 8 &&
+       q.getStorageTypeIntegralWidth() != 16))
+    return nullptr;
+  return q;
+}
+
+LogicalResult verifyConversion(Operation *op, bool quantizedIn,
+                               bool quantizedOut) {
+  Value in = op->getOperand(0), out = op->getResult(0);
+  if (shapeOf(in) != shapeOf(out))
+    return op->emitOpError()
+           << "result shape " << shape::toString(shapeOf(out))
+           << " differs from the input's " << shape::toString(shapeOf(in));
+  for (auto [v, quantized, what] : {std::tuple(in, quantizedIn, "input"),
+                                    std::tuple(out, quantizedOut, "result")}) {
+    Type element = cast<ShapedType>(v.getType()).getElementType();
+    if (quantized && !perTensorType(v))
+      return op->emitOpError()
+             << what << " must have a per-tensor !quant.uniform type of i8 or "
+             << "i16 expressed in f32, not " << element;
+    if (!quantized && !element.isF32())
+      return op->emitOpError() << what << " must be f32, not " << element;
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult QuantizeOp::verify() {
+  return verifyConversion(*this, /*quantizedIn=*/false, /*quantizedOut=*/true);
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyConversion(*this, /*quantizedIn=*/true, /*quantizedOut=*/false);
+}
+
+LogicalResult RequantizeOp::verify() {
+  if (failed(verifyConversion(*this, true, true)))
+    return failure();
+  integer::Multiplier m;
+  double ratio = perTensorType(getInput()).getScale() /
+                 perTensorType(getOutput()).getScale();
+  if (const char *why = integer::quantizeMultiplier(ratio, m))
+    return emitOpError() << "scale ratio " << ratio
+                         << " cannot be requantized: " << why;
+  return success();
 }
 
 LogicalResult SliceOp::verify() {

@@ -28,9 +28,19 @@ private:
   llvm::DenseMap<Value, unsigned> remainingUses;
 };
 
+/// Whether `tensor` has `type`'s shape and holds its kind of element: f32,
+/// or the integer storage of a quant type.
 bool matchesType(const HostTensor &tensor, Type type) {
   auto shaped = dyn_cast<RankedTensorType>(type);
-  return shaped && ArrayRef<int64_t>(tensor.shape) == shaped.getShape();
+  if (!shaped || ArrayRef<int64_t>(tensor.shape) != shaped.getShape())
+    return false;
+  if (auto q = dyn_cast<quant::QuantizedType>(shaped.getElementType())) {
+    unsigned width = q.getStorageTypeIntegralWidth();
+    return (width == 8 && tensor.type == ElementType::I8) ||
+           (width == 16 && tensor.type == ElementType::I16) ||
+           (width == 32 && tensor.type == ElementType::I32);
+  }
+  return tensor.isFloat();
 }
 
 void RegionInterpreter::release(Operation *op) {
@@ -68,11 +78,6 @@ LogicalResult RegionInterpreter::run(Region &region, ArrayRef<HostTensor> args,
     llvm::append_range(types, op.getResultTypes());
     for (Type type : types) {
       auto shaped = dyn_cast<ShapedType>(type);
-      if (shaped && !shaped.getElementType().isF32())
-        return op.emitOpError()
-               << "has " << type
-               << " values; reference evaluation supports f32 tensors only "
-                  "so far";
       if (shaped && shaped.hasStaticShape() &&
           shaped.getNumElements() > kMaxTensorElements)
         return op.emitOpError()
@@ -98,8 +103,11 @@ LogicalResult RegionInterpreter::run(Region &region, ArrayRef<HostTensor> args,
     for (auto [result, tensor] : llvm::zip(op.getResults(), opResults)) {
       if (!matchesType(tensor, result.getType()))
         return op.emitOpError()
-               << "evaluated to shape " << shapeToString(tensor.shape)
-               << ", expected " << result.getType();
+               << "evaluated to " << toString(tensor.type) << " of shape "
+               << shapeToString(tensor.shape) << ", expected "
+               << result.getType()
+               << ": its reference semantics do not cover these element "
+                  "types yet";
       remainingUses[result] =
           std::distance(result.use_begin(), result.use_end());
       values[result] = std::move(tensor);

@@ -8,6 +8,7 @@
 
 #include "dialect/LcpOps.h"
 #include "dialect/ShapeInference.h"
+#include "runtime/IntegerSemantics.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -26,6 +27,23 @@ std::vector<int64_t> resultShape(Operation *op, unsigned index = 0) {
   ArrayRef<int64_t> shape =
       cast<ShapedType>(op->getResult(index).getType()).getShape();
   return std::vector<int64_t>(shape.begin(), shape.end());
+}
+
+/// The per-tensor quant type of a value's elements (verified by its op).
+quant::UniformQuantizedType quantOf(Value v) {
+  return cast<quant::UniformQuantizedType>(
+      cast<ShapedType>(v.getType()).getElementType());
+}
+
+/// An integer tensor holding values of `type`'s storage.
+HostTensor integerTensor(std::vector<int64_t> shape,
+                         quant::UniformQuantizedType type) {
+  HostTensor t;
+  t.shape = std::move(shape);
+  t.type = type.getStorageTypeIntegralWidth() == 8 ? ElementType::I8
+                                                   : ElementType::I16;
+  t.ints.assign(t.numElements(), 0);
+  return t;
 }
 
 /// The f32 operands this file knows how to evaluate; integer modes are
@@ -261,6 +279,50 @@ LogicalResult SliceOp::evaluate(ArrayRef<const HostTensor *> ins,
       index[d] = 0;
     }
   }
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult QuantizeOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                   SmallVectorImpl<HostTensor> &results) {
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  quant::UniformQuantizedType type = quantOf(getOutput());
+  HostTensor out = integerTensor(resultShape(*this), type);
+  // The compiler writes 1 / scale as an f32 constant.
+  float invScale = static_cast<float>(1.0 / type.getScale());
+  for (int64_t i = 0; i < out.numElements(); ++i)
+    out.ints[i] = integer::quantizeInput(
+        ins[0]->f32[i], invScale, type.getZeroPoint(), type.getStorageTypeMin(),
+        type.getStorageTypeMax());
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult DequantizeOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                     SmallVectorImpl<HostTensor> &results) {
+  quant::UniformQuantizedType type = quantOf(getInput());
+  HostTensor out(resultShape(*this));
+  float scale = static_cast<float>(type.getScale());
+  for (int64_t i = 0; i < out.numElements(); ++i)
+    out.f32[i] = integer::dequantize(static_cast<int32_t>(ins[0]->ints[i]),
+                                     scale, type.getZeroPoint());
+  results.push_back(std::move(out));
+  return success();
+}
+
+LogicalResult RequantizeOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                     SmallVectorImpl<HostTensor> &results) {
+  quant::UniformQuantizedType in = quantOf(getInput()),
+                              to = quantOf(getOutput());
+  integer::Multiplier m;
+  // The verifier checked that the ratio is representable.
+  (void)integer::quantizeMultiplier(in.getScale() / to.getScale(), m);
+  HostTensor out = integerTensor(resultShape(*this), to);
+  for (int64_t i = 0; i < out.numElements(); ++i)
+    out.ints[i] = integer::requantize(
+        static_cast<int32_t>(ins[0]->ints[i] - in.getZeroPoint()), m,
+        to.getZeroPoint(), to.getStorageTypeMin(), to.getStorageTypeMax());
   results.push_back(std::move(out));
   return success();
 }

@@ -143,15 +143,17 @@ inline int16_t fixed16FromAccumulator(int64_t acc, int32_t shift) {
   return static_cast<int16_t>(std::clamp<int64_t>(y, -32768, 32767));
 }
 
-/// The one float step on a device: the model's float input to int8,
-/// floor(x * invScale + 0.5) + zp clamped, in f32 with no fused multiply-add
-/// (the product is rounded to f32 before the sum); NaN gives the zero point.
-inline int8_t quantizeInput(float x, float invScale, int32_t zeroPoint) {
+/// The one float step on a device: the model's float input to integers,
+/// floor(x * invScale + 0.5) + zp clamped to [lo, hi], in f32 with no fused
+/// multiply-add (the product is rounded to f32 before the sum); NaN gives
+/// the zero point.
+inline int32_t quantizeInput(float x, float invScale, int32_t zeroPoint,
+                             int32_t lo, int32_t hi) {
   volatile float product = x * invScale; // no contraction into an FMA
   float q = std::floor(product + 0.5f) + float(zeroPoint);
   if (std::isnan(q)) // a NaN input reads as a real zero
     q = float(zeroPoint);
-  return static_cast<int8_t>(std::clamp(q, -128.0f, 127.0f));
+  return static_cast<int32_t>(std::clamp(q, float(lo), float(hi)));
 }
 
 /// A quantized output back to f32: scale * (q - zp).

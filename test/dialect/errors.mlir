@@ -754,3 +754,59 @@ func.func @slice_negative(%x: tensor<1x4xf32>) {
   %0 = lcp.slice %x {offsets = array<i64: 0, -1>} : (tensor<1x4xf32>) -> tensor<1x2xf32>
   return
 }
+
+// -----
+
+func.func @quantize_to_float(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.quantize' op result must have a per-tensor !quant.uniform type of i8 or i16 expressed in f32, not 'f32'}}
+  %0 = lcp.quantize %x : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  return
+}
+
+// -----
+
+func.func @quantize_per_axis(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.quantize' op result must have a per-tensor !quant.uniform type of i8 or i16 expressed in f32, not '!quant.uniform<i8:f32:1, {1.000000e-01,2.000000e-01}>'}}
+  %0 = lcp.quantize %x : (tensor<1x2xf32>) -> tensor<1x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
+  return
+}
+
+// -----
+
+func.func @quantize_unsigned(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.quantize' op result must have a per-tensor !quant.uniform type of i8 or i16 expressed in f32, not '!quant.uniform<u8:f32, 1.000000e-01>'}}
+  %0 = lcp.quantize %x : (tensor<1x2xf32>) -> tensor<1x2x!quant.uniform<u8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @quantize_shape(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.quantize' op result shape 2 differs from the input's 1x2}}
+  %0 = lcp.quantize %x : (tensor<1x2xf32>) -> tensor<2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @dequantize_float(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.dequantize' op input must have a per-tensor !quant.uniform type of i8 or i16 expressed in f32, not 'f32'}}
+  %0 = lcp.dequantize %x : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_to_int(%x: tensor<1x2x!quant.uniform<i8:f32, 0.1>>) {
+  // expected-error @+1 {{'lcp.dequantize' op result must be f32, not '!quant.uniform<i8:f32, 2.000000e-01>'}}
+  %0 = lcp.dequantize %x : (tensor<1x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.2>>
+  return
+}
+
+// -----
+
+func.func @requantize_ratio(%x: tensor<1x2x!quant.uniform<i8:f32, 1.0>>) {
+  // expected-error @+1 {{'lcp.requantize' op scale ratio 1.000000e+10 cannot be requantized: the multiplier is 2^30 or more (k would be below 1)}}
+  %0 = lcp.requantize %x : (tensor<1x2x!quant.uniform<i8:f32, 1.0>>) -> tensor<1x2x!quant.uniform<i8:f32, 1.0e-10>>
+  return
+}

@@ -131,12 +131,16 @@ TEST(IntegerSemantics, Fixed16) {
 
 TEST(IntegerSemantics, InputQuantization) {
   // x * invScale = 2.5 -> floor(3.0) = 3, plus zp.
-  EXPECT_EQ(quantizeInput(0.25f, 10.0f, 0), 3);
-  EXPECT_EQ(quantizeInput(-0.25f, 10.0f, 0), -2); // floor(-2.0): ties up
-  EXPECT_EQ(quantizeInput(0.25f, 10.0f, -128), -125);
-  EXPECT_EQ(quantizeInput(100.0f, 10.0f, 0), 127);
-  EXPECT_EQ(quantizeInput(-100.0f, 10.0f, 0), -128);
-  EXPECT_EQ(quantizeInput(NAN, 10.0f, 5), 5);
+  EXPECT_EQ(quantizeInput(0.25f, 10.0f, 0, -128, 127), 3);
+  EXPECT_EQ(quantizeInput(-0.25f, 10.0f, 0, -128, 127),
+            -2); // floor(-2.0): ties up
+  EXPECT_EQ(quantizeInput(0.25f, 10.0f, -128, -128, 127), -125);
+  EXPECT_EQ(quantizeInput(100.0f, 10.0f, 0, -128, 127), 127);
+  EXPECT_EQ(quantizeInput(-100.0f, 10.0f, 0, -128, 127), -128);
+  EXPECT_EQ(quantizeInput(NAN, 10.0f, 5, -128, 127), 5);
+  // int16 (fixed16 inputs: zero point 0, invScale 2^13).
+  EXPECT_EQ(quantizeInput(1.0f, 8192.0f, 0, -32768, 32767), 8192);
+  EXPECT_EQ(quantizeInput(5.0f, 8192.0f, 0, -32768, 32767), 32767);
   EXPECT_FLOAT_EQ(dequantize(-64, 0.5f, -64), 0.0f);
   EXPECT_FLOAT_EQ(dequantize(0, 0.5f, -64), 32.0f);
 }
