@@ -133,8 +133,57 @@ LogicalResult evaluateUnary(Operation *op, ArrayRef<const HostTensor *> ins,
 
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+/// A quantized constant: a dense_resource blob of its storage integers
+/// (i8, i16 or i32, little-endian, as many as the shape holds).
+LogicalResult evaluateQuantizedConstant(ConstantOp op, quant::QuantizedType q,
+                                        SmallVectorImpl<HostTensor> &results) {
+  auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue());
+  AsmResourceBlob *blob =
+      resource ? resource.getRawHandle().getBlob() : nullptr;
+  if (!blob)
+    return op.emitOpError() << "a quantized constant needs a dense_resource "
+                               "blob of its storage integers";
+  HostTensor out;
+  out.shape = resultShape(op);
+  unsigned width = q.getStorageTypeIntegralWidth();
+  out.type = width == 8    ? ElementType::I8
+             : width == 16 ? ElementType::I16
+             : width == 32 ? ElementType::I32
+                           : ElementType::F32;
+  if (out.type == ElementType::F32)
+    return op.emitOpError() << "quantized constants of " << width
+                            << "-bit storage are not supported";
+  ArrayRef<char> data = blob->getData();
+  int64_t count = out.numElements(), bytes = width / 8;
+  if (static_cast<int64_t>(data.size()) != count * bytes)
+    return op.emitOpError() << "resource blob has " << data.size()
+                            << " bytes, the constant needs " << count * bytes;
+  out.ints.resize(count);
+  for (int64_t i = 0; i < count; ++i) {
+    const char *p = data.data() + i * bytes;
+    if (bytes == 1)
+      out.ints[i] = static_cast<int8_t>(p[0]);
+    else if (bytes == 2)
+      out.ints[i] = static_cast<int16_t>(uint16_t(uint8_t(p[0])) |
+                                         uint16_t(uint8_t(p[1])) << 8);
+    else
+      out.ints[i] = static_cast<int32_t>(
+          uint32_t(uint8_t(p[0])) | uint32_t(uint8_t(p[1])) << 8 |
+          uint32_t(uint8_t(p[2])) << 16 | uint32_t(uint8_t(p[3])) << 24);
+  }
+  results.push_back(std::move(out));
+  return success();
+}
+
+} // namespace
+
 LogicalResult ConstantOp::evaluate(ArrayRef<const HostTensor *>,
                                    SmallVectorImpl<HostTensor> &results) {
+  if (auto q = dyn_cast<quant::QuantizedType>(
+          cast<ShapedType>(getType()).getElementType()))
+    return evaluateQuantizedConstant(*this, q, results);
   HostTensor out(resultShape(*this));
   if (auto dense = dyn_cast<DenseElementsAttr>(getValue())) {
     auto values = dense.getValues<float>();
@@ -156,30 +205,32 @@ LogicalResult ConstantOp::evaluate(ArrayRef<const HostTensor *>,
   return success();
 }
 
-LogicalResult Conv2DOp::evaluate(ArrayRef<const HostTensor *> ins,
-                                 SmallVectorImpl<HostTensor> &results) {
-  if (failed(requireFloat(*this, ins)))
-    return failure();
-  const HostTensor &x = *ins[0], &w = *ins[1];
-  const HostTensor *bias = getBias() ? ins[2] : nullptr;
-  HostTensor out(resultShape(*this));
-  int64_t n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3];
-  int64_t o = w.shape[0], cg = w.shape[1], kh = w.shape[2], kw = w.shape[3];
-  int64_t oh = out.shape[2], ow = out.shape[3];
-  int64_t groups = getGroups(), og = o / groups;
-  int64_t sh = getStrides()[0], sw = getStrides()[1];
-  int64_t pt = getPads()[0], pl = getPads()[1];
-  int64_t dh = getDilations()[0], dw = getDilations()[1];
+namespace {
+
+/// Visits every output element of a convolution: `begin(out, oc)`, then
+/// `tap(inIndex, weightIndex)` for each tap inside the input (padding
+/// contributes nothing, in float and in the integer contract alike), then
+/// `end(out)`.
+template <typename Begin, typename Tap, typename End>
+void forEachConvTap(Conv2DOp op, ArrayRef<int64_t> x, ArrayRef<int64_t> w,
+                    ArrayRef<int64_t> out, Begin begin, Tap tap, End end) {
+  int64_t n = x[0], c = x[1], h = x[2], wd = x[3];
+  int64_t o = w[0], cg = w[1], kh = w[2], kw = w[3];
+  int64_t oh = out[2], ow = out[3];
+  int64_t groups = op.getGroups(), og = o / groups;
+  int64_t sh = op.getStrides()[0], sw = op.getStrides()[1];
+  int64_t pt = op.getPads()[0], pl = op.getPads()[1];
+  int64_t dh = op.getDilations()[0], dw = op.getDilations()[1];
   for (int64_t b = 0; b < n; ++b)
     for (int64_t oc = 0; oc < o; ++oc) {
       int64_t g = oc / og;
-      float *dst = &out.f32[((b * o + oc) * oh) * ow];
       for (int64_t y = 0; y < oh; ++y)
         for (int64_t xo = 0; xo < ow; ++xo) {
-          float acc = bias ? bias->f32[oc] : 0.0f;
+          int64_t index = ((b * o + oc) * oh + y) * ow + xo;
+          begin(index, oc);
           for (int64_t ic = 0; ic < cg; ++ic) {
-            const float *src = &x.f32[((b * c + g * cg + ic) * h) * wd];
-            const float *wk = &w.f32[((oc * cg + ic) * kh) * kw];
+            int64_t src = ((b * c + g * cg + ic) * h) * wd;
+            int64_t wk = ((oc * cg + ic) * kh) * kw;
             for (int64_t i = 0; i < kh; ++i) {
               int64_t iy = y * sh + i * dh - pt;
               if (iy < 0 || iy >= h)
@@ -188,23 +239,141 @@ LogicalResult Conv2DOp::evaluate(ArrayRef<const HostTensor *> ins,
                 int64_t ix = xo * sw + j * dw - pl;
                 if (ix < 0 || ix >= wd)
                   continue;
-                acc += src[iy * wd + ix] * wk[i * kw + j];
+                tap(src + iy * wd + ix, wk + i * kw + j);
               }
             }
           }
-          dst[y * ow + xo] = acc;
+          end(index);
         }
     }
+}
+
+/// The int8 contract's requantization of a layer (docs/INTEGER.md): per
+/// output channel, M[c] = scale_in * scale_w[c] / scale_out.
+struct LayerRequantizer {
+  std::vector<integer::Multiplier> multipliers;
+  int32_t inputZeroPoint = 0, outputZeroPoint = 0, lo = 0, hi = 0;
+};
+
+FailureOr<LayerRequantizer> layerRequantizer(Operation *op, Value input,
+                                             Value weight, Value output,
+                                             int64_t channels) {
+  auto in = dyn_cast<quant::UniformQuantizedType>(
+      cast<ShapedType>(input.getType()).getElementType());
+  auto out = dyn_cast<quant::UniformQuantizedType>(
+      cast<ShapedType>(output.getType()).getElementType());
+  Type wType = cast<ShapedType>(weight.getType()).getElementType();
+  std::vector<double> wScales;
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(wType))
+    wScales.assign(channels, perTensor.getScale());
+  else if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(wType);
+           perAxis && perAxis.getQuantizedDimension() == 0 &&
+           static_cast<int64_t>(perAxis.getScales().size()) == channels)
+    wScales.assign(perAxis.getScales().begin(), perAxis.getScales().end());
+  if (!in || !out || wScales.empty())
+    return op->emitOpError()
+           << "integer evaluation needs per-tensor quantized input and "
+              "result and weights quantized per tensor or per output channel";
+  LayerRequantizer r;
+  r.inputZeroPoint = in.getZeroPoint();
+  r.outputZeroPoint = out.getZeroPoint();
+  r.lo = out.getStorageTypeMin();
+  r.hi = out.getStorageTypeMax();
+  for (double sw : wScales) {
+    integer::Multiplier m;
+    if (const char *why =
+            integer::quantizeMultiplier(in.getScale() * sw / out.getScale(), m))
+      return op->emitOpError() << "cannot requantize: " << why;
+    r.multipliers.push_back(m);
+  }
+  return r;
+}
+
+/// An int32 accumulator, or an error naming the op if it overflowed (the
+/// quantize pass bounds every layer statically; this catches IR that was
+/// not made by it).
+LogicalResult checkAccumulator(Operation *op, int64_t acc) {
+  if (acc < INT32_MIN || acc > INT32_MAX)
+    return op->emitOpError() << "int32 accumulator overflows (" << acc << ")";
+  return success();
+}
+
+} // namespace
+
+LogicalResult Conv2DOp::evaluate(ArrayRef<const HostTensor *> ins,
+                                 SmallVectorImpl<HostTensor> &results) {
+  const HostTensor &x = *ins[0], &w = *ins[1];
+  const HostTensor *bias = getBias() ? ins[2] : nullptr;
+  if (!x.isFloat()) {
+    // int8: acc = bias + sum((x - zp_in) * w) in int32, then requantized.
+    FailureOr<LayerRequantizer> r = layerRequantizer(
+        *this, getInput(), getWeight(), getOutput(), w.shape[0]);
+    if (failed(r))
+      return failure();
+    HostTensor out = integerTensor(resultShape(*this), quantOf(getOutput()));
+    int64_t acc = 0, channel = 0;
+    bool overflow = false;
+    forEachConvTap(
+        *this, x.shape, w.shape, out.shape,
+        [&](int64_t, int64_t oc) {
+          channel = oc;
+          acc = bias ? bias->ints[oc] : 0;
+        },
+        [&](int64_t xi, int64_t wi) {
+          acc += (x.ints[xi] - r->inputZeroPoint) * w.ints[wi];
+        },
+        [&](int64_t index) {
+          overflow |= failed(checkAccumulator(*this, acc));
+          out.ints[index] = integer::requantize(
+              static_cast<int32_t>(acc), r->multipliers[channel],
+              r->outputZeroPoint, r->lo, r->hi);
+        });
+    if (overflow)
+      return failure();
+    results.push_back(std::move(out));
+    return success();
+  }
+  if (failed(requireFloat(*this, ins)))
+    return failure();
+  HostTensor out(resultShape(*this));
+  float acc = 0.0f;
+  forEachConvTap(
+      *this, x.shape, w.shape, out.shape,
+      [&](int64_t, int64_t oc) { acc = bias ? bias->f32[oc] : 0.0f; },
+      [&](int64_t xi, int64_t wi) { acc += x.f32[xi] * w.f32[wi]; },
+      [&](int64_t index) { out.f32[index] = acc; });
   results.push_back(std::move(out));
   return success();
 }
 
 LogicalResult DenseOp::evaluate(ArrayRef<const HostTensor *> ins,
                                 SmallVectorImpl<HostTensor> &results) {
-  if (failed(requireFloat(*this, ins)))
-    return failure();
   const HostTensor &x = *ins[0], &w = *ins[1];
   const HostTensor *bias = getBias() ? ins[2] : nullptr;
+  if (!x.isFloat()) {
+    // int8, as a convolution: bias + sum((x - zp_in) * w), requantized.
+    FailureOr<LayerRequantizer> r = layerRequantizer(
+        *this, getInput(), getWeight(), getOutput(), w.shape[0]);
+    if (failed(r))
+      return failure();
+    HostTensor out = integerTensor(resultShape(*this), quantOf(getOutput()));
+    int64_t m = x.shape[0], k = x.shape[1], n = w.shape[0];
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t acc = bias ? bias->ints[j] : 0;
+        for (int64_t l = 0; l < k; ++l)
+          acc += (x.ints[i * k + l] - r->inputZeroPoint) * w.ints[j * k + l];
+        if (failed(checkAccumulator(*this, acc)))
+          return failure();
+        out.ints[i * n + j] =
+            integer::requantize(static_cast<int32_t>(acc), r->multipliers[j],
+                                r->outputZeroPoint, r->lo, r->hi);
+      }
+    results.push_back(std::move(out));
+    return success();
+  }
+  if (failed(requireFloat(*this, ins)))
+    return failure();
   HostTensor out(resultShape(*this));
   int64_t m = x.shape[0], k = x.shape[1], n = w.shape[0];
   for (int64_t i = 0; i < m; ++i)
@@ -341,6 +510,19 @@ LogicalResult MulOp::evaluate(ArrayRef<const HostTensor *> ins,
 
 LogicalResult ReluOp::evaluate(ArrayRef<const HostTensor *> ins,
                                SmallVectorImpl<HostTensor> &results) {
+  if (!ins[0]->isFloat()) {
+    // On integers: max(q, zero point), the quantized real zero. Input and
+    // result share one quant type.
+    if (getInput().getType() != getOutput().getType())
+      return emitOpError() << "integer evaluation needs the input's and "
+                              "result's quant types to be the same";
+    HostTensor out = *ins[0];
+    int64_t zeroPoint = quantOf(getOutput()).getZeroPoint();
+    for (int64_t &q : out.ints)
+      q = std::max(q, zeroPoint);
+    results.push_back(std::move(out));
+    return success();
+  }
   return evaluateUnary(*this, ins, results,
                        [](float v) { return v > 0.0f ? v : 0.0f; });
 }
