@@ -545,16 +545,18 @@ namespace {
 /// Shared loop of max and average pooling: calls `reduce(window values)` for
 /// each output element with the in-bounds values of its window and the count
 /// of positions that lie inside the explicit padding.
-template <typename Reduce>
-void pool2D(const HostTensor &x, HostTensor &out, ArrayRef<int64_t> kernel,
-            ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-            ArrayRef<int64_t> dilations, Reduce reduce) {
-  int64_t planes = x.shape[0] * x.shape[1];
-  int64_t h = x.shape[2], w = x.shape[3];
-  int64_t oh = out.shape[2], ow = out.shape[3];
-  std::vector<float> window;
+template <typename T, typename Reduce>
+void pool2D(const std::vector<T> &src, ArrayRef<int64_t> in,
+            std::vector<T> &dst, ArrayRef<int64_t> out,
+            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+            ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+            Reduce reduce) {
+  int64_t planes = in[0] * in[1];
+  int64_t h = in[2], w = in[3];
+  int64_t oh = out[2], ow = out[3];
+  std::vector<T> window;
   for (int64_t p = 0; p < planes; ++p) {
-    const float *src = &x.f32[p * h * w];
+    const T *plane = &src[p * h * w];
     for (int64_t y = 0; y < oh; ++y)
       for (int64_t xo = 0; xo < ow; ++xo) {
         window.clear();
@@ -565,12 +567,12 @@ void pool2D(const HostTensor &x, HostTensor &out, ArrayRef<int64_t> kernel,
           for (int64_t j = 0; j < kernel[1]; ++j) {
             int64_t ix = xo * strides[1] + j * dilations[1] - pads[1];
             if (iy >= 0 && iy < h && ix >= 0 && ix < w)
-              window.push_back(src[iy * w + ix]);
+              window.push_back(plane[iy * w + ix]);
             else if (rowInPads && ix >= -pads[1] && ix < w + pads[3])
               ++padded;
           }
         }
-        out.f32[(p * oh + y) * ow + xo] = reduce(window, padded);
+        dst[(p * oh + y) * ow + xo] = reduce(window, padded);
       }
   }
 }
@@ -579,10 +581,32 @@ void pool2D(const HostTensor &x, HostTensor &out, ArrayRef<int64_t> kernel,
 
 LogicalResult MaxPool2DOp::evaluate(ArrayRef<const HostTensor *> ins,
                                     SmallVectorImpl<HostTensor> &results) {
+  if (!ins[0]->isFloat()) {
+    // Exact on integers; padding is the storage minimum, never chosen over
+    // a real value.
+    if (getInput().getType().getElementType() !=
+        getOutput().getType().getElementType())
+      return emitOpError() << "integer evaluation needs the input's and "
+                              "result's quant types to be the same";
+    quant::UniformQuantizedType type = quantOf(getOutput());
+    HostTensor out = integerTensor(resultShape(*this), type);
+    int64_t lowest = type.getStorageTypeMin();
+    pool2D(ins[0]->ints, ins[0]->shape, out.ints, out.shape, getKernel(),
+           getStrides(), getPads(), getDilations(),
+           [&](const std::vector<int64_t> &window, int64_t) {
+             int64_t best = lowest;
+             for (int64_t v : window)
+               best = std::max(best, v);
+             return best;
+           });
+    results.push_back(std::move(out));
+    return success();
+  }
   if (failed(requireFloat(*this, ins)))
     return failure();
   HostTensor out(resultShape(*this));
-  pool2D(*ins[0], out, getKernel(), getStrides(), getPads(), getDilations(),
+  pool2D(ins[0]->f32, ins[0]->shape, out.f32, out.shape, getKernel(),
+         getStrides(), getPads(), getDilations(),
          [](const std::vector<float> &window, int64_t) {
            float best = -std::numeric_limits<float>::infinity();
            for (float v : window)
@@ -600,7 +624,8 @@ LogicalResult AvgPool2DOp::evaluate(ArrayRef<const HostTensor *> ins,
     return failure();
   HostTensor out(resultShape(*this));
   bool includePad = getCountIncludePad();
-  pool2D(*ins[0], out, getKernel(), getStrides(), getPads(), {1, 1},
+  pool2D(ins[0]->f32, ins[0]->shape, out.f32, out.shape, getKernel(),
+         getStrides(), getPads(), {1, 1},
          [&](const std::vector<float> &window, int64_t padded) {
            float sum = 0.0f;
            for (float v : window)
@@ -678,9 +703,23 @@ LogicalResult LRNOp::evaluate(ArrayRef<const HostTensor *> ins,
 
 LogicalResult ConcatOp::evaluate(ArrayRef<const HostTensor *> ins,
                                  SmallVectorImpl<HostTensor> &results) {
-  if (failed(requireFloat(*this, ins)))
-    return failure();
-  HostTensor out(resultShape(*this));
+  bool integers = !ins[0]->isFloat();
+  HostTensor out;
+  if (integers) {
+    // Only moves bytes: every input must already be at the result's scale
+    // and zero point (the quantize pass requantizes branch outputs).
+    Type element = getOutput().getType().getElementType();
+    for (Value input : getInputs())
+      if (cast<ShapedType>(input.getType()).getElementType() != element)
+        return emitOpError() << "integer evaluation needs every input at the "
+                                "result's scale and zero point; requantize "
+                                "them first";
+    out = integerTensor(resultShape(*this), quantOf(getOutput()));
+  } else {
+    if (failed(requireFloat(*this, ins)))
+      return failure();
+    out = HostTensor(resultShape(*this));
+  }
   int64_t axis = getAxis();
   int64_t outer = 1;
   for (int64_t d = 0; d < axis; ++d)
@@ -689,8 +728,12 @@ LogicalResult ConcatOp::evaluate(ArrayRef<const HostTensor *> ins,
   int64_t offset = 0;
   for (const HostTensor *in : ins) {
     int64_t row = in->numElements() / outer;
-    for (int64_t o = 0; o < outer; ++o)
-      std::copy_n(&in->f32[o * row], row, &out.f32[o * outRow + offset]);
+    for (int64_t o = 0; o < outer; ++o) {
+      if (integers)
+        std::copy_n(&in->ints[o * row], row, &out.ints[o * outRow + offset]);
+      else
+        std::copy_n(&in->f32[o * row], row, &out.f32[o * outRow + offset]);
+    }
     offset += row;
   }
   results.push_back(std::move(out));
