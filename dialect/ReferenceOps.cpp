@@ -498,6 +498,37 @@ LogicalResult RequantizeOp::evaluate(ArrayRef<const HostTensor *> ins,
 
 LogicalResult AddOp::evaluate(ArrayRef<const HostTensor *> ins,
                               SmallVectorImpl<HostTensor> &results) {
+  if (!ins[0]->isFloat() || !ins[1]->isFloat()) {
+    // A residual add: y = clamp(zp_out + rescale_a(a - zp_a) +
+    // rescale_b(b - zp_b)), each operand brought to the output's scale on
+    // its own (M = scale_operand / scale_out), without zero point or clamp.
+    if (ins[0]->isFloat() || ins[1]->isFloat())
+      return emitOpError() << "integer evaluation needs both operands "
+                              "quantized";
+    quant::UniformQuantizedType a = quantOf(getLhs()), b = quantOf(getRhs()),
+                                out = quantOf(getOutput());
+    integer::Multiplier ma, mb;
+    for (auto [m, type] : {std::pair(&ma, a), std::pair(&mb, b)})
+      if (const char *why =
+              integer::quantizeMultiplier(type.getScale() / out.getScale(), *m))
+        return emitOpError() << "cannot requantize an operand: " << why;
+    HostTensor result = integerTensor(resultShape(*this), out);
+    forEachBroadcast(
+        result.shape, ins[0]->shape, ins[1]->shape,
+        [&](int64_t i, int64_t l, int64_t r) {
+          int64_t y =
+              out.getZeroPoint() +
+              integer::rescale(
+                  static_cast<int32_t>(ins[0]->ints[l] - a.getZeroPoint()),
+                  ma) +
+              integer::rescale(
+                  static_cast<int32_t>(ins[1]->ints[r] - b.getZeroPoint()), mb);
+          result.ints[i] = std::clamp<int64_t>(y, out.getStorageTypeMin(),
+                                               out.getStorageTypeMax());
+        });
+    results.push_back(std::move(result));
+    return success();
+  }
   return evaluateBinary(*this, ins, results,
                         [](float a, float b) { return a + b; });
 }
@@ -579,6 +610,27 @@ void pool2D(const std::vector<T> &src, ArrayRef<int64_t> in,
 
 } // namespace
 
+namespace {
+
+/// Integer average: sum(x - zp_in) over `count` elements in int32,
+/// requantized with M = scale_in / (scale_out * count).
+FailureOr<int64_t> integerAverage(Operation *op, quant::UniformQuantizedType in,
+                                  quant::UniformQuantizedType out, int64_t sum,
+                                  int64_t count) {
+  if (count == 0)
+    return out.getZeroPoint();
+  integer::Multiplier m;
+  if (const char *why = integer::quantizeMultiplier(
+          in.getScale() / (out.getScale() * double(count)), m))
+    return op->emitOpError() << "cannot requantize an average: " << why;
+  if (failed(checkAccumulator(op, sum)))
+    return failure();
+  return integer::requantize(static_cast<int32_t>(sum), m, out.getZeroPoint(),
+                             out.getStorageTypeMin(), out.getStorageTypeMax());
+}
+
+} // namespace
+
 LogicalResult MaxPool2DOp::evaluate(ArrayRef<const HostTensor *> ins,
                                     SmallVectorImpl<HostTensor> &results) {
   if (!ins[0]->isFloat()) {
@@ -620,10 +672,33 @@ LogicalResult MaxPool2DOp::evaluate(ArrayRef<const HostTensor *> ins,
 
 LogicalResult AvgPool2DOp::evaluate(ArrayRef<const HostTensor *> ins,
                                     SmallVectorImpl<HostTensor> &results) {
+  bool includePad = getCountIncludePad();
+  if (!ins[0]->isFloat()) {
+    // Counted padding contributes real zeros (x - zp = 0) to the sum.
+    quant::UniformQuantizedType in = quantOf(getInput()),
+                                to = quantOf(getOutput());
+    HostTensor out = integerTensor(resultShape(*this), to);
+    bool ok = true;
+    pool2D(ins[0]->ints, ins[0]->shape, out.ints, out.shape, getKernel(),
+           getStrides(), getPads(), {1, 1},
+           [&](const std::vector<int64_t> &window, int64_t padded) {
+             int64_t sum = 0;
+             for (int64_t v : window)
+               sum += v - in.getZeroPoint();
+             int64_t count = static_cast<int64_t>(window.size()) +
+                             (includePad ? padded : 0);
+             FailureOr<int64_t> y = integerAverage(*this, in, to, sum, count);
+             ok &= succeeded(y);
+             return succeeded(y) ? *y : int64_t(0);
+           });
+    if (!ok)
+      return failure();
+    results.push_back(std::move(out));
+    return success();
+  }
   if (failed(requireFloat(*this, ins)))
     return failure();
   HostTensor out(resultShape(*this));
-  bool includePad = getCountIncludePad();
   pool2D(ins[0]->f32, ins[0]->shape, out.f32, out.shape, getKernel(),
          getStrides(), getPads(), {1, 1},
          [&](const std::vector<float> &window, int64_t padded) {
@@ -640,6 +715,24 @@ LogicalResult AvgPool2DOp::evaluate(ArrayRef<const HostTensor *> ins,
 
 LogicalResult GlobalAvgPoolOp::evaluate(ArrayRef<const HostTensor *> ins,
                                         SmallVectorImpl<HostTensor> &results) {
+  if (!ins[0]->isFloat()) {
+    quant::UniformQuantizedType in = quantOf(getInput()),
+                                out = quantOf(getOutput());
+    const HostTensor &x = *ins[0];
+    HostTensor result = integerTensor(resultShape(*this), out);
+    int64_t plane = x.shape[2] * x.shape[3];
+    for (int64_t p = 0; p < result.numElements(); ++p) {
+      int64_t sum = 0;
+      for (int64_t i = 0; i < plane; ++i)
+        sum += x.ints[p * plane + i] - in.getZeroPoint();
+      FailureOr<int64_t> y = integerAverage(*this, in, out, sum, plane);
+      if (failed(y))
+        return failure();
+      result.ints[p] = *y;
+    }
+    results.push_back(std::move(result));
+    return success();
+  }
   if (failed(requireFloat(*this, ins)))
     return failure();
   const HostTensor &x = *ins[0];
