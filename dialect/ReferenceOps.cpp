@@ -248,11 +248,46 @@ void forEachConvTap(Conv2DOp op, ArrayRef<int64_t> x, ArrayRef<int64_t> w,
     }
 }
 
-/// The int8 contract's requantization of a layer (docs/INTEGER.md): per
-/// output channel, M[c] = scale_in * scale_w[c] / scale_out.
+/// An int32 accumulator, or an error naming the op if it overflowed (the
+/// quantize pass bounds every layer statically; this catches IR that was
+/// not made by it).
+LogicalResult checkAccumulator(Operation *op, int64_t acc) {
+  if (acc < INT32_MIN || acc > INT32_MAX)
+    return op->emitOpError() << "int32 accumulator overflows (" << acc << ")";
+  return success();
+}
+
+/// The fraction bits f of a fixed-point scale 2^-f, if it is one.
+std::optional<int32_t> fractionBits(double scale) {
+  int exponent = 0;
+  double fraction = std::frexp(scale, &exponent);
+  if (fraction != 0.5)
+    return std::nullopt;
+  return 1 - exponent; // scale = 2^(exponent - 1)
+}
+
+/// How a convolution or dense layer turns its accumulators into outputs
+/// (docs/INTEGER.md). int8: an int32 accumulator requantized per output
+/// channel with M[c] = scale_in * scale_w[c] / scale_out. fixed16: a 48-bit
+/// accumulator Q(f_in + f_w) shifted right by f_in + f_w - f_out.
 struct LayerRequantizer {
   std::vector<integer::Multiplier> multipliers;
   int32_t inputZeroPoint = 0, outputZeroPoint = 0, lo = 0, hi = 0;
+  bool fixed16 = false;
+  int32_t shift = 0;
+
+  FailureOr<int64_t> finish(Operation *op, int64_t acc, int64_t channel) const {
+    if (fixed16) {
+      if (acc <= -(int64_t(1) << 47) || acc >= (int64_t(1) << 47))
+        return op->emitOpError()
+               << "48-bit accumulator overflows (" << acc << ")";
+      return integer::fixed16FromAccumulator(acc, shift);
+    }
+    if (failed(checkAccumulator(op, acc)))
+      return failure();
+    return integer::requantize(static_cast<int32_t>(acc), multipliers[channel],
+                               outputZeroPoint, lo, hi);
+  }
 };
 
 FailureOr<LayerRequantizer> layerRequantizer(Operation *op, Value input,
@@ -263,6 +298,23 @@ FailureOr<LayerRequantizer> layerRequantizer(Operation *op, Value input,
   auto out = dyn_cast<quant::UniformQuantizedType>(
       cast<ShapedType>(output.getType()).getElementType());
   Type wType = cast<ShapedType>(weight.getType()).getElementType();
+  if (in && in.getStorageTypeIntegralWidth() == 16) {
+    auto w = dyn_cast<quant::UniformQuantizedType>(wType);
+    std::optional<int32_t> fIn = fractionBits(in.getScale());
+    std::optional<int32_t> fW = w ? fractionBits(w.getScale()) : std::nullopt;
+    std::optional<int32_t> fOut =
+        out ? fractionBits(out.getScale()) : std::nullopt;
+    if (!fIn || !fW || !fOut || in.getZeroPoint() || w.getZeroPoint() ||
+        out.getZeroPoint() || w.getStorageTypeIntegralWidth() != 16 ||
+        out.getStorageTypeIntegralWidth() != 16)
+      return op->emitOpError()
+             << "fixed16 evaluation needs i16 input, weights and result, "
+                "each per tensor with a scale 2^-f and zero point 0";
+    LayerRequantizer r;
+    r.fixed16 = true;
+    r.shift = *fIn + *fW - *fOut;
+    return r;
+  }
   std::vector<double> wScales;
   if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(wType))
     wScales.assign(channels, perTensor.getScale());
@@ -289,15 +341,6 @@ FailureOr<LayerRequantizer> layerRequantizer(Operation *op, Value input,
   return r;
 }
 
-/// An int32 accumulator, or an error naming the op if it overflowed (the
-/// quantize pass bounds every layer statically; this catches IR that was
-/// not made by it).
-LogicalResult checkAccumulator(Operation *op, int64_t acc) {
-  if (acc < INT32_MIN || acc > INT32_MAX)
-    return op->emitOpError() << "int32 accumulator overflows (" << acc << ")";
-  return success();
-}
-
 } // namespace
 
 LogicalResult Conv2DOp::evaluate(ArrayRef<const HostTensor *> ins,
@@ -305,7 +348,8 @@ LogicalResult Conv2DOp::evaluate(ArrayRef<const HostTensor *> ins,
   const HostTensor &x = *ins[0], &w = *ins[1];
   const HostTensor *bias = getBias() ? ins[2] : nullptr;
   if (!x.isFloat()) {
-    // int8: acc = bias + sum((x - zp_in) * w) in int32, then requantized.
+    // acc = bias + sum((x - zp_in) * w), then requantized (int8) or
+    // shifted (fixed16).
     FailureOr<LayerRequantizer> r = layerRequantizer(
         *this, getInput(), getWeight(), getOutput(), w.shape[0]);
     if (failed(r))
@@ -323,10 +367,9 @@ LogicalResult Conv2DOp::evaluate(ArrayRef<const HostTensor *> ins,
           acc += (x.ints[xi] - r->inputZeroPoint) * w.ints[wi];
         },
         [&](int64_t index) {
-          overflow |= failed(checkAccumulator(*this, acc));
-          out.ints[index] = integer::requantize(
-              static_cast<int32_t>(acc), r->multipliers[channel],
-              r->outputZeroPoint, r->lo, r->hi);
+          FailureOr<int64_t> y = r->finish(*this, acc, channel);
+          overflow |= failed(y);
+          out.ints[index] = succeeded(y) ? *y : 0;
         });
     if (overflow)
       return failure();
@@ -351,7 +394,7 @@ LogicalResult DenseOp::evaluate(ArrayRef<const HostTensor *> ins,
   const HostTensor &x = *ins[0], &w = *ins[1];
   const HostTensor *bias = getBias() ? ins[2] : nullptr;
   if (!x.isFloat()) {
-    // int8, as a convolution: bias + sum((x - zp_in) * w), requantized.
+    // As a convolution: bias + sum((x - zp_in) * w), then finished.
     FailureOr<LayerRequantizer> r = layerRequantizer(
         *this, getInput(), getWeight(), getOutput(), w.shape[0]);
     if (failed(r))
@@ -363,11 +406,10 @@ LogicalResult DenseOp::evaluate(ArrayRef<const HostTensor *> ins,
         int64_t acc = bias ? bias->ints[j] : 0;
         for (int64_t l = 0; l < k; ++l)
           acc += (x.ints[i * k + l] - r->inputZeroPoint) * w.ints[j * k + l];
-        if (failed(checkAccumulator(*this, acc)))
+        FailureOr<int64_t> y = r->finish(*this, acc, j);
+        if (failed(y))
           return failure();
-        out.ints[i * n + j] =
-            integer::requantize(static_cast<int32_t>(acc), r->multipliers[j],
-                                r->outputZeroPoint, r->lo, r->hi);
+        out.ints[i * n + j] = *y;
       }
     results.push_back(std::move(out));
     return success();
