@@ -1,19 +1,16 @@
 """Writes a three-convolution function with random weights (seed 0) to
 stdout, shaped so that lcp's Halide emitter puts vector lanes across output
 channels on some of them (see conv-tiling.mlir)."""
+import os
+import sys
+
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "Inputs"))
+from mlir_text import literal, tensor  # noqa: E402
+
 rng = np.random.default_rng(0)
-
-
-def literal(a):
-    if a.ndim == 1:
-        return "[" + ", ".join("%.6e" % v for v in a) + "]"
-    return "[" + ", ".join(literal(s) for s in a) + "]"
-
-
-def tensor(shape):
-    return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
 
 
 lines = []

@@ -1,18 +1,17 @@
 """Writes a function with batch norms in every place lcp-fold-batchnorm
 handles (random parameters, seed 0) to stdout; see fold-batchnorm.mlir."""
+import os
+import sys
+
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "Inputs"))
+from mlir_text import literal, tensor  # noqa: E402
+
+lit, t = literal, tensor
+
 rng = np.random.default_rng(0)
-
-
-def lit(a):
-    if a.ndim == 1:
-        return "[" + ", ".join("%.8e" % v for v in a) + "]"
-    return "[" + ", ".join(lit(s) for s in a) + "]"
-
-
-def t(shape):
-    return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
 
 
 def const(name, a):

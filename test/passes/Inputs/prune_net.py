@@ -6,23 +6,20 @@ convolution and hidden dense layer, the round(RATIO * w) filters with the
 smallest L1 norm, ties to the lower index; the classifier stays whole. With
 relu after every pruned layer, a zeroed filter contributes nothing
 downstream, exactly as a removed one."""
+import os
 import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "Inputs"))
+from mlir_text import literal, tensor  # noqa: E402
+
+lit, t = literal, tensor
+
 RATIO = 0.4
 masked = "--masked" in sys.argv
 rng = np.random.default_rng(0)
-
-
-def lit(a):
-    if a.ndim == 1:
-        return "[" + ", ".join("%.8e" % v for v in a) + "]"
-    return "[" + ", ".join(lit(s) for s in a) + "]"
-
-
-def t(shape):
-    return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
 
 
 def pruned(w, b):
