@@ -602,6 +602,30 @@ LogicalResult ReluOp::evaluate(ArrayRef<const HostTensor *> ins,
 
 LogicalResult ClipOp::evaluate(ArrayRef<const HostTensor *> ins,
                                SmallVectorImpl<HostTensor> &results) {
+  if (!ins[0]->isFloat()) {
+    // On integers: clamp to the bounds quantized by the compiler rule
+    // (zp + round(bound / scale)), within the storage range; an absent
+    // bound is the storage limit. Input and result share one quant type.
+    if (getInput().getType() != getOutput().getType())
+      return emitOpError() << "integer evaluation needs the input's and "
+                              "result's quant types to be the same";
+    quant::UniformQuantizedType type = quantOf(getOutput());
+    auto bound = [&](std::optional<APFloat> value, int64_t limit) {
+      if (!value)
+        return limit;
+      double q = type.getZeroPoint() +
+                 std::round(value->convertToDouble() / type.getScale());
+      return static_cast<int64_t>(std::clamp<double>(
+          q, type.getStorageTypeMin(), type.getStorageTypeMax()));
+    };
+    int64_t lo = bound(getMin(), type.getStorageTypeMin());
+    int64_t hi = bound(getMax(), type.getStorageTypeMax());
+    HostTensor out = *ins[0];
+    for (int64_t &q : out.ints)
+      q = std::min(std::max(q, lo), hi);
+    results.push_back(std::move(out));
+    return success();
+  }
   float lo = getMin() ? getMin()->convertToFloat()
                       : -std::numeric_limits<float>::infinity();
   float hi = getMax() ? getMax()->convertToFloat()
