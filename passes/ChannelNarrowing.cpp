@@ -254,7 +254,7 @@ LogicalResult planNarrowing(ArrayRef<Operation *> ops, NarrowingPlan &plan,
 void buildNarrowed(OpBuilder &builder, ArrayRef<Operation *> ops,
                    const NarrowingPlan &plan, IRMapping &mapping,
                    StringRef suffix) {
-  auto slice = [&](Value constant, int64_t axis, Value mapped, StringRef) {
+  auto slice = [&](Value constant, int64_t axis, Value mapped) {
     return gatherConstant(builder, constant.getLoc(), constant,
                           {{axis, plan.maps.lookup(mapped)}}, suffix);
   };
@@ -302,7 +302,7 @@ void buildNarrowed(OpBuilder &builder, ArrayRef<Operation *> ops,
     } else if (isa<BatchNormOp>(op)) {
       created = builder.clone(*op, mapping);
       for (unsigned i = 1; i < 5; ++i)
-        created->setOperand(i, slice(op->getOperand(i), 0, result, ""));
+        created->setOperand(i, slice(op->getOperand(i), 0, result));
     } else if (isa<AddOp, MulOp>(op)) {
       created = builder.clone(*op, mapping);
       int64_t rank = shapeOf(result).size();
@@ -313,7 +313,7 @@ void buildNarrowed(OpBuilder &builder, ArrayRef<Operation *> ops,
         ArrayRef<int64_t> shape = shapeOf(operand);
         int64_t axis = 1 - (rank - static_cast<int64_t>(shape.size()));
         if (axis >= 0 && shape[axis] != 1)
-          created->setOperand(i, slice(operand, axis, result, ""));
+          created->setOperand(i, slice(operand, axis, result));
       }
     } else {
       created = builder.clone(*op, mapping);

@@ -160,6 +160,7 @@ LogicalResult PrunePass::pruneStructured(func::FuncOp func) {
   // Layers that stay whole: those whose output leaves the model (through a
   // merge or an unsplit function), and those that meet in residual adds.
   whole.clear();
+  chosen = llvm::json::Array();
   for (Operation *scope : scopes) {
     Block &block = scope->getRegion(0).front();
     bool isOutput = isa<MergeOp, func::FuncOp>(scope);
