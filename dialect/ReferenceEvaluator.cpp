@@ -14,6 +14,8 @@ namespace {
 /// ran, so peak memory follows the live activations, not the whole model.
 class RegionInterpreter {
 public:
+  explicit RegionInterpreter(ValueObserver observe) : observe(observe) {}
+
   LogicalResult run(Region &region, ArrayRef<HostTensor> args,
                     SmallVectorImpl<HostTensor> &results);
 
@@ -24,6 +26,7 @@ private:
   }
   void release(Operation *op);
 
+  ValueObserver observe;
   llvm::DenseMap<Value, HostTensor> values;
   llvm::DenseMap<Value, unsigned> remainingUses;
 };
@@ -55,6 +58,8 @@ LogicalResult RegionInterpreter::run(Region &region, ArrayRef<HostTensor> args,
                                      SmallVectorImpl<HostTensor> &results) {
   Block &block = region.front();
   for (auto [arg, tensor] : llvm::zip(block.getArguments(), args)) {
+    if (observe)
+      observe(arg, tensor);
     values[arg] = tensor;
     remainingUses[arg] = std::distance(arg.use_begin(), arg.use_end());
   }
@@ -93,7 +98,7 @@ LogicalResult RegionInterpreter::run(Region &region, ArrayRef<HostTensor> args,
       SmallVector<HostTensor> unitArgs;
       for (const HostTensor *t : operands)
         unitArgs.push_back(*t);
-      RegionInterpreter unit;
+      RegionInterpreter unit(observe);
       if (failed(unit.run(op.getRegion(0), unitArgs, opResults)))
         return failure();
     } else {
@@ -108,6 +113,8 @@ LogicalResult RegionInterpreter::run(Region &region, ArrayRef<HostTensor> args,
                << result.getType()
                << ": its reference semantics do not cover these element "
                   "types yet";
+      if (observe)
+        observe(result, tensor);
       remainingUses[result] =
           std::distance(result.use_begin(), result.use_end());
       values[result] = std::move(tensor);
@@ -120,8 +127,9 @@ LogicalResult RegionInterpreter::run(Region &region, ArrayRef<HostTensor> args,
 
 } // namespace
 
-FailureOr<SmallVector<HostTensor>>
-evaluateFunction(func::FuncOp func, ArrayRef<HostTensor> inputs) {
+FailureOr<SmallVector<HostTensor>> evaluateFunction(func::FuncOp func,
+                                                    ArrayRef<HostTensor> inputs,
+                                                    ValueObserver observe) {
   if (func.isExternal())
     return func.emitOpError() << "has no body to evaluate";
   ArrayRef<Type> argTypes = func.getArgumentTypes();
@@ -135,7 +143,7 @@ evaluateFunction(func::FuncOp func, ArrayRef<HostTensor> inputs) {
                                 << " of shape " << shapeToString(input.shape);
   }
   SmallVector<HostTensor> results;
-  RegionInterpreter interpreter;
+  RegionInterpreter interpreter(observe);
   if (failed(interpreter.run(func.getBody(), inputs, results)))
     return failure();
   return results;

@@ -26,6 +26,23 @@ ConstantOp createConstant(OpBuilder &builder, Location loc,
   return builder.create<ConstantOp>(loc, type, attr);
 }
 
+ConstantOp createQuantizedConstant(OpBuilder &builder, Location loc,
+                                   RankedTensorType type,
+                                   ArrayRef<int64_t> values, StringRef name) {
+  auto q = cast<quant::QuantizedType>(type.getElementType());
+  unsigned bytes = q.getStorageTypeIntegralWidth() / 8;
+  assert((bytes == 1 || bytes == 2 || bytes == 4) && "unsupported storage");
+  std::vector<char> data(values.size() * bytes);
+  for (auto [i, v] : llvm::enumerate(values))
+    for (unsigned b = 0; b < bytes; ++b)
+      data[i * bytes + b] = static_cast<char>((uint64_t(v) >> (8 * b)) & 0xff);
+  auto attr = DenseResourceElementsAttr::get(
+      type, name,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(data),
+                                                    alignof(int32_t)));
+  return builder.create<ConstantOp>(loc, type, attr);
+}
+
 std::string constantName(ConstantOp constant, StringRef fallback) {
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
     return resource.getRawHandle().getKey().str();

@@ -20,6 +20,14 @@ ConstantOp createConstant(mlir::OpBuilder &builder, mlir::Location loc,
                           const HostTensor &value, llvm::StringRef name);
 
 /// The resource name of `constant`'s blob, or `fallback` for a literal.
+/// A quantized constant of `type` (a tensor of a quant type with 8-, 16- or
+/// 32-bit storage): `values` become a dense_resource blob of its storage
+/// integers, little-endian, as the reference evaluator reads them.
+ConstantOp createQuantizedConstant(mlir::OpBuilder &builder, mlir::Location loc,
+                                   mlir::RankedTensorType type,
+                                   llvm::ArrayRef<int64_t> values,
+                                   llvm::StringRef name);
+
 std::string constantName(ConstantOp constant, llvm::StringRef fallback);
 
 /// Erases the constants of `block` that nothing uses any more.

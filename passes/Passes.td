@@ -129,6 +129,51 @@ def Prune : Pass<"lcp-prune", "mlir::func::FuncOp"> {
   let dependentDialects = ["::lcp::LcpDialect"];
 }
 
+def Quantize : Pass<"lcp-quantize", "mlir::func::FuncOp"> {
+  let summary = "Post-training quantization to int8 or 16-bit fixed point";
+  let description = [{
+    Runs the float model on the calibration samples with the reference
+    evaluator, records the range of every value, and rewrites the model to
+    the integer contract of docs/INTEGER.md:
+
+    - `mode=int8`: weights symmetric per output channel, biases int32,
+      activations asymmetric per tensor from the observed min and max (or
+      from the `percentile` and `100 - percentile` points).
+    - `mode=fixed16`: int16 with scale `2^-f` and zero point 0, biases in
+      the accumulator's format. `format=Qm.n` (m + n = 16, default the
+      paper's Q3.13) fixes `f = n` for every tensor; `format=auto` gives
+      each tensor the fraction bits its observed range allows.
+
+    Values that must share a quant type share one: a relu, clip, max pool,
+    reshape or concat has its input's type, so a layer requantizes straight
+    to the range that its relu leaves, and the last layer of every branch
+    requantizes straight to the one scale of the merge's concat, which
+    then only moves bytes. The model's inputs are quantized on entry and
+    its outputs dequantized; ops without integer semantics (LRN, softmax,
+    ...) run in f32 between an `lcp.dequantize` and an `lcp.quantize`.
+    Every layer's accumulator bound (int8: `K * 255 * 127 + |bias| <
+    2^31`; fixed16: `K * 2^30 + |bias| < 2^47`) and requantize multiplier
+    is checked; a layer that fails is named.
+
+    `calibration=FILE.npy` holds N samples of the model's one input (N x
+    the input's shape without its batch of 1, f32). Run it on a model
+    before `lcp-outline-branches`.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"\"",
+           "int8 or fixed16">,
+    Option<"calibrationFile", "calibration", "std::string",
+           /*default=*/"\"\"", "A .npy file of calibration samples">,
+    Option<"percentile", "percentile", "double", /*default=*/"100",
+           "int8: the range is this and 100 minus this percentile of the "
+           "observed values, in (50, 100] (100: min and max)">,
+    Option<"format", "format", "std::string", /*default=*/"\"Q3.13\"",
+           "fixed16: Qm.n (m + n = 16) for every tensor, or auto">
+  ];
+  let dependentDialects = ["::lcp::LcpDialect",
+                           "::mlir::quant::QuantizationDialect"];
+}
+
 def FuseStems : Pass<"lcp-fuse-stems", "mlir::func::FuncOp"> {
   let summary = "Fuse what every branch first does to the shared input";
   let description = [{

@@ -38,6 +38,16 @@ std::vector<int64_t> HostTensor::strides() const {
   return result;
 }
 
+HostTensor sampleOf(const HostTensor &batch, int64_t k) {
+  HostTensor sample;
+  sample.shape = batch.shape;
+  sample.shape[0] = 1;
+  int64_t size = sample.numElements();
+  sample.f32.assign(batch.f32.begin() + k * size,
+                    batch.f32.begin() + (k + 1) * size);
+  return sample;
+}
+
 HostTensor transpose(const HostTensor &x, const std::vector<int64_t> &perm) {
   std::vector<int64_t> shape;
   for (int64_t d : perm)

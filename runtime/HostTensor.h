@@ -44,6 +44,10 @@ struct HostTensor {
 /// dimension `perm[i]` of `x`, as ONNX Transpose defines it.
 HostTensor transpose(const HostTensor &x, const std::vector<int64_t> &perm);
 
+/// Sample `k` of an f32 tensor whose first dimension counts samples, as a
+/// batch of one.
+HostTensor sampleOf(const HostTensor &batch, int64_t k);
+
 /// The largest tensor lcp creates or reads, in elements (1 GiB of f32):
 /// more than any layer of the models it targets, and a bound on what a
 /// corrupt or hostile file can make it allocate.

@@ -196,16 +196,6 @@ bool planRun(ArrayRef<std::vector<int64_t>> inputShapes,
   return true;
 }
 
-/// Sample `k` of a batched tensor, as a batch of one.
-lcp::HostTensor sliceSample(const lcp::HostTensor &t, int64_t k) {
-  lcp::HostTensor sample;
-  sample.shape = t.shape;
-  sample.shape[0] = 1;
-  int64_t size = sample.numElements();
-  sample.f32.assign(t.f32.begin() + k * size, t.f32.begin() + (k + 1) * size);
-  return sample;
-}
-
 void printTensor(llvm::raw_ostream &os, StringRef name,
                  const lcp::HostTensor &t) {
   os << name << ": shape " << lcp::shapeToString(t.shape) << "\n";
@@ -307,7 +297,7 @@ int main(int argc, char **argv) {
   for (int64_t k = 0; k < plan.samples; ++k) {
     std::vector<lcp::HostTensor> sampleInputs;
     for (const lcp::HostTensor &input : inputs)
-      sampleInputs.push_back(plan.batched ? sliceSample(input, k) : input);
+      sampleInputs.push_back(plan.batched ? lcp::sampleOf(input, k) : input);
     std::vector<lcp::HostTensor> results;
     for (unsigned r = 0; r < repeat; ++r)
       if (!runner->run(sampleInputs, results))
