@@ -30,6 +30,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace lcp {
@@ -106,6 +107,13 @@ enum class IntegerKind {
   /// No integer semantics: runs in f32 between dequantize and quantize.
   Float,
 };
+
+/// `x` as printf's %g writes it: 100, 0.25, 1e-09.
+std::string shortNumber(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", x);
+  return buffer;
+}
 
 bool isConstant(Value v) {
   return isa_and_nonnull<ConstantOp>(v.getDefiningOp());
@@ -199,7 +207,7 @@ LogicalResult QuantizePass::checkOptions(func::FuncOp func) {
   if (!(percentile > 50.0 && percentile <= 100.0))
     return emitError(func.getLoc())
            << "lcp-quantize: percentile must be in (50, 100], got "
-           << percentile.getValue();
+           << shortNumber(percentile);
   if (fixed16()) {
     StringRef f = format;
     int32_t m = 0, n = 0;
@@ -260,14 +268,14 @@ FailureOr<HostTensor> QuantizePass::loadCalibration(func::FuncOp func) {
               std::equal(expected.begin() + 1, expected.end(),
                          samples.shape.begin() + 1);
   if (!fits) {
-    std::string wanted = "[N";
+    std::string wanted = "N";
     for (int64_t d : expected.drop_front())
-      wanted += ", " + std::to_string(d);
+      wanted += "x" + std::to_string(d);
     return emitError(func.getLoc())
            << "lcp-quantize: calibration file '" << calibrationFile
            << "' holds " << toString(samples.type) << " of shape "
            << shapeToString(samples.shape) << "; the model's input is " << input
-           << ", so it must hold f32 of shape " << wanted << "] for N samples";
+           << ", so it must hold f32 of shape " << wanted << " for N samples";
   }
   if (samples.shape[0] == 0)
     return emitError(func.getLoc())
@@ -441,7 +449,7 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer,
     if (!biasFits(fW))
       return layer->emitOpError()
              << "cannot be quantized to fixed16: its largest bias "
-             << llvm::formatv("{0:g}", maxBias) << " does not fit 32 bits with "
+             << shortNumber(maxBias) << " does not fit 32 bits with "
              << fIn + fW << " fraction bits (input Q" << 16 - fIn << "." << fIn
              << ", weights Q" << 16 - fW << "." << fW << "); try format=auto";
     for (int64_t i = 0; i < weight.numElements(); ++i)
