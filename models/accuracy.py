@@ -20,7 +20,22 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fmnist  # noqa: E402
 
-MEAN, STD = np.float32(fmnist.MEAN), np.float32(fmnist.STD)
+
+def test_set(limit=10000):
+    """The first `limit` test images, normalised, and their labels."""
+    images, labels = fmnist.load("t10k")
+    return fmnist.normalized(images[:limit]), \
+        labels[:limit].astype(np.int64)
+
+
+def correct(lcp_run, model, inputs, labels):
+    """How many of the images in `inputs` (a .npy path) `model` classifies
+    as `labels` says, run by `lcp_run`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "logits.npy")
+        subprocess.run([lcp_run, model, "--input", inputs, "--output", out],
+                       check=True)
+        return int((np.load(out).argmax(axis=1) == labels).sum())
 
 
 def main():
@@ -31,22 +46,15 @@ def main():
     parser.add_argument("models", nargs="+")
     args = parser.parse_args()
 
-    images, labels = fmnist.load("t10k")
-    x = (images[:args.limit].astype(np.float32) / np.float32(255.0) - MEAN) / STD
-    x = x[:, None, :, :].astype(np.float32)
-    y = labels[:args.limit].astype(np.int64)
+    x, y = test_set(args.limit)
     with tempfile.TemporaryDirectory() as tmp:
         inputs = os.path.join(tmp, "x.npy")
         np.save(inputs, x)
         for model in args.models:
-            out = os.path.join(tmp, "logits.npy")
-            subprocess.run([args.lcp_run, model, "--input", inputs,
-                            "--output", out], check=True)
-            logits = np.load(out)
-            correct = int((logits.argmax(axis=1) == y).sum())
+            n = correct(args.lcp_run, model, inputs, y)
             print("%s: %d of %d correct, accuracy %.2f %%" % (
-                os.path.basename(model.rstrip("/")), correct, len(y),
-                100.0 * correct / len(y)))
+                os.path.basename(model.rstrip("/")), n, len(y),
+                100.0 * n / len(y)))
     return 0
 
 
