@@ -13,6 +13,8 @@
 #ifndef LCP_CODEGEN_HALIDE_HALIDEEMITTER_H
 #define LCP_CODEGEN_HALIDE_HALIDEEMITTER_H
 
+#include "runtime/HostTensor.h"
+
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/Support/raw_ostream.h"
@@ -35,6 +37,13 @@ struct PipelineArg {
   /// of the stored tensor (whose shape is `shape`) is dimension
   /// `permutation[i]` of the constant. Empty when stored as is.
   std::vector<int64_t> permutation;
+  /// The buffer's element type: f32, or the storage of a quantized tensor
+  /// (i8, i16, i32).
+  ElementType type = ElementType::F32;
+  /// For weights the emitter computes itself (the requantize multipliers of
+  /// integer layers) there is no constant: their values, row-major in
+  /// `shape`, of element type `type`.
+  std::vector<int64_t> values;
 };
 
 /// What the emitter assumes of the target's vector unit when it picks tile
