@@ -26,7 +26,15 @@ using namespace lcp;
 
 namespace {
 
-bool isConstant(Operation *op) { return isa<ConstantOp>(op); }
+/// Ops every unit that reads them computes for itself instead of receiving
+/// their value: constants, and the quantization of a model input (so that a
+/// quantized model's branches take the f32 input as a float model's do).
+bool isReplicated(Operation *op) {
+  if (isa<ConstantOp>(op))
+    return true;
+  auto quantize = dyn_cast<QuantizeOp>(op);
+  return quantize && isa<BlockArgument>(quantize.getInput());
+}
 
 /// The LCP structure around one concat, or the reason it does not hold.
 struct LcpStructure {
@@ -46,7 +54,7 @@ bool collectBranch(Value value, int branch, DenseMap<Operation *, int> &owner,
   SmallVector<Value> worklist = {value};
   while (!worklist.empty()) {
     Operation *op = worklist.pop_back_val().getDefiningOp();
-    if (!op || isConstant(op) || slice.contains(op))
+    if (!op || isReplicated(op) || slice.contains(op))
       continue;
     auto [it, inserted] = owner.try_emplace(op, branch);
     if (!inserted && it->second != branch)
@@ -84,14 +92,14 @@ LcpStructure analyze(func::FuncOp func, ConcatOp concat) {
   Block &body = func.getBody().front();
   llvm::SmallPtrSet<Operation *, 16> mergeSet;
   for (Operation &op : body.without_terminator()) {
-    if (isConstant(&op))
+    if (isReplicated(&op))
       continue;
     auto it = owner.find(&op);
     if (it != owner.end()) {
       result.branches[it->second].push_back(&op);
       // A branch value may only flow into its own branch or the concat.
       for (Operation *user : op.getUsers())
-        if (user != concat.getOperation() && !isConstant(user) &&
+        if (user != concat.getOperation() && !isReplicated(user) &&
             (!owner.count(user) || owner[user] != it->second)) {
           result.whyNot = "a value of branch " + std::to_string(it->second) +
                           " is used outside the branch other than by the "
@@ -105,7 +113,7 @@ LcpStructure analyze(func::FuncOp func, ConcatOp concat) {
     if (&op != concat.getOperation()) {
       for (Value operand : op.getOperands()) {
         Operation *def = operand.getDefiningOp();
-        if (!def || (!isConstant(def) && !mergeSet.contains(def))) {
+        if (!def || (!isReplicated(def) && !mergeSet.contains(def))) {
           result.whyNot = "op '" + op.getName().getStringRef().str() +
                           "' is neither in a branch nor after the concat";
           return result;
@@ -131,19 +139,23 @@ template <typename UnitOp>
 UnitOp outlineUnit(OpBuilder &builder, StringRef id, ArrayRef<Operation *> ops,
                    ValueRange outputs) {
   llvm::SmallPtrSet<Operation *, 16> inUnit(ops.begin(), ops.end());
-  // Inputs: values defined outside the unit and not by a constant (those are
-  // cloned in, so that the unit is self-contained).
+  // Inputs: values defined outside the unit and not by a replicated op
+  // (those are cloned in, so that the unit is self-contained, and their own
+  // operands become inputs).
   llvm::SetVector<Value> inputs;
-  llvm::SetVector<Operation *> constants;
+  llvm::SetVector<Operation *> replicated;
   for (Operation *op : ops)
     for (Value operand : op->getOperands()) {
       Operation *def = operand.getDefiningOp();
       if (def && inUnit.contains(def))
         continue;
-      if (def && isConstant(def))
-        constants.insert(def);
-      else
+      if (def && isReplicated(def)) {
+        replicated.insert(def);
+        for (Value v : def->getOperands())
+          inputs.insert(v);
+      } else {
         inputs.insert(operand);
+      }
     }
 
   Location loc = ops.back()->getLoc();
@@ -156,8 +168,8 @@ UnitOp outlineUnit(OpBuilder &builder, StringRef id, ArrayRef<Operation *> ops,
   IRMapping mapping;
   for (Value input : inputs)
     mapping.map(input, block->addArgument(input.getType(), input.getLoc()));
-  for (Operation *constant : constants)
-    builder.clone(*constant, mapping);
+  for (Operation *op : replicated)
+    builder.clone(*op, mapping);
   for (Operation *op : ops)
     builder.clone(*op, mapping);
   SmallVector<Value> yielded;
@@ -226,7 +238,11 @@ struct OutlineBranchesPass
       op->dropAllUses();
       op->erase();
     }
-    // Constants now cloned into units.
+    // Constants and input quantizations now cloned into units.
+    for (Operation &op :
+         llvm::make_early_inc_range(func.getBody().front().getOperations()))
+      if (isa<QuantizeOp>(op) && op.use_empty())
+        op.erase();
     eraseUnusedConstants(func.getBody().front());
     emitRemark(func.getLoc())
         << "outlined " << found->branches.size() << " branches and the merge";

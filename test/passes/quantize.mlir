@@ -1,6 +1,7 @@
 // RUN: %numpy-python -c "import numpy as np; np.save('%t.cal.npy', np.array([[-1.0, 0.5], [0.5, 2.0]], np.float32)); np.save('%t.x.npy', np.array([[0.5, 2.0]], np.float32))"
 // RUN: lcp-opt %s --lcp-quantize="mode=int8 calibration=%t.cal.npy" -o %t.q.mlir 2>&1 | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t.q.mlir
+// RUN: lcp-opt %t.q.mlir --lcp-outline-branches | FileCheck %s --check-prefix=OUTLINED
 // RUN: %numpy-python -c "import numpy as np; z = np.array([1.5, 86 * 1.5 / 255, 1.0]); e = np.exp(z - z.max()); np.save('%t.softmax.npy', (e / e.sum())[None].astype(np.float32)); np.save('%t.relu.npy', (np.float32(1 / 255) * np.array([[65, 0, 255]], np.float32)))"
 // RUN: lcp-run %t.q.mlir --input %t.x.npy --expect %t.softmax.npy --expect %t.relu.npy | FileCheck %s --check-prefix=OUT
 
@@ -45,6 +46,17 @@
 // -127; a.bias 0, 2699 (0xA8B).
 // CHECK:       a.weight.q: "0x040000007F000081"
 // CHECK:       a.bias.q: "0x04000000000000008B0A0000"
+
+// Outlined, each branch quantizes the f32 input itself (so that its device
+// receives what a float model's would), and the branch outputs reach the
+// merge at the concat's one scale.
+// OUTLINED:      lcp.branch "b0"(%arg0) : (tensor<1x2xf32>) -> tensor<1x2x!quant.uniform<i8:f32, 0.0039215686274{{[0-9]*}}:-128>>
+// OUTLINED-NEXT: ^bb0(%[[IN:.*]]: tensor<1x2xf32>):
+// OUTLINED:      lcp.quantize %[[IN]] : (tensor<1x2xf32>) -> tensor<1x2x!quant.uniform<i8:f32, 0.01176470588{{[0-9]*}}:-43>>
+// OUTLINED:      lcp.branch "b1"(%arg0) : (tensor<1x2xf32>) -> tensor<1x1x!quant.uniform<i8:f32, 0.0039215686274{{[0-9]*}}:-128>>
+// OUTLINED:      lcp.quantize
+// OUTLINED:      lcp.merge "merge"(%{{.*}}, %{{.*}}) : (tensor<1x2x!quant.uniform<i8:f32, 0.0039215686274{{[0-9]*}}:-128>>, tensor<1x1x!quant.uniform<i8:f32, 0.0039215686274{{[0-9]*}}:-128>>) -> (tensor<1x3xf32>, tensor<1x3xf32>)
+// OUTLINED-NOT:  lcp.quantize %arg0
 
 // Run on x = [0.5, 2]: q(x) = [0, 127] (x - zp = [43, 170]). Branch a:
 // 127 * 43 = 5461, times 3/127 = 129 -> 1; 2699 - 127 * 170 = -18891 ->
