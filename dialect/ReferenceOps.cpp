@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialect/IntegerParams.h"
 #include "dialect/LcpOps.h"
 #include "dialect/ShapeInference.h"
 #include "runtime/IntegerSemantics.h"
@@ -248,99 +249,6 @@ void forEachConvTap(Conv2DOp op, ArrayRef<int64_t> x, ArrayRef<int64_t> w,
     }
 }
 
-/// An int32 accumulator, or an error naming the op if it overflowed (the
-/// quantize pass bounds every layer statically; this catches IR that was
-/// not made by it).
-LogicalResult checkAccumulator(Operation *op, int64_t acc) {
-  if (acc < INT32_MIN || acc > INT32_MAX)
-    return op->emitOpError() << "int32 accumulator overflows (" << acc << ")";
-  return success();
-}
-
-/// The fraction bits f of a fixed-point scale 2^-f, if it is one.
-std::optional<int32_t> fractionBits(double scale) {
-  int exponent = 0;
-  double fraction = std::frexp(scale, &exponent);
-  if (fraction != 0.5)
-    return std::nullopt;
-  return 1 - exponent; // scale = 2^(exponent - 1)
-}
-
-/// How a convolution or dense layer turns its accumulators into outputs
-/// (docs/INTEGER.md). int8: an int32 accumulator requantized per output
-/// channel with M[c] = scale_in * scale_w[c] / scale_out. fixed16: a 48-bit
-/// accumulator Q(f_in + f_w) shifted right by f_in + f_w - f_out.
-struct LayerRequantizer {
-  std::vector<integer::Multiplier> multipliers;
-  int32_t inputZeroPoint = 0, outputZeroPoint = 0, lo = 0, hi = 0;
-  bool fixed16 = false;
-  int32_t shift = 0;
-
-  FailureOr<int64_t> finish(Operation *op, int64_t acc, int64_t channel) const {
-    if (fixed16) {
-      if (acc <= -(int64_t(1) << 47) || acc >= (int64_t(1) << 47))
-        return op->emitOpError()
-               << "48-bit accumulator overflows (" << acc << ")";
-      return integer::fixed16FromAccumulator(acc, shift);
-    }
-    if (failed(checkAccumulator(op, acc)))
-      return failure();
-    return integer::requantize(static_cast<int32_t>(acc), multipliers[channel],
-                               outputZeroPoint, lo, hi);
-  }
-};
-
-FailureOr<LayerRequantizer> layerRequantizer(Operation *op, Value input,
-                                             Value weight, Value output,
-                                             int64_t channels) {
-  auto in = dyn_cast<quant::UniformQuantizedType>(
-      cast<ShapedType>(input.getType()).getElementType());
-  auto out = dyn_cast<quant::UniformQuantizedType>(
-      cast<ShapedType>(output.getType()).getElementType());
-  Type wType = cast<ShapedType>(weight.getType()).getElementType();
-  if (in && in.getStorageTypeIntegralWidth() == 16) {
-    auto w = dyn_cast<quant::UniformQuantizedType>(wType);
-    std::optional<int32_t> fIn = fractionBits(in.getScale());
-    std::optional<int32_t> fW = w ? fractionBits(w.getScale()) : std::nullopt;
-    std::optional<int32_t> fOut =
-        out ? fractionBits(out.getScale()) : std::nullopt;
-    if (!fIn || !fW || !fOut || in.getZeroPoint() || w.getZeroPoint() ||
-        out.getZeroPoint() || w.getStorageTypeIntegralWidth() != 16 ||
-        out.getStorageTypeIntegralWidth() != 16)
-      return op->emitOpError()
-             << "fixed16 evaluation needs i16 input, weights and result, "
-                "each per tensor with a scale 2^-f and zero point 0";
-    LayerRequantizer r;
-    r.fixed16 = true;
-    r.shift = *fIn + *fW - *fOut;
-    return r;
-  }
-  std::vector<double> wScales;
-  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(wType))
-    wScales.assign(channels, perTensor.getScale());
-  else if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(wType);
-           perAxis && perAxis.getQuantizedDimension() == 0 &&
-           static_cast<int64_t>(perAxis.getScales().size()) == channels)
-    wScales.assign(perAxis.getScales().begin(), perAxis.getScales().end());
-  if (!in || !out || wScales.empty())
-    return op->emitOpError()
-           << "integer evaluation needs per-tensor quantized input and "
-              "result and weights quantized per tensor or per output channel";
-  LayerRequantizer r;
-  r.inputZeroPoint = in.getZeroPoint();
-  r.outputZeroPoint = out.getZeroPoint();
-  r.lo = out.getStorageTypeMin();
-  r.hi = out.getStorageTypeMax();
-  for (double sw : wScales) {
-    integer::Multiplier m;
-    if (const char *why =
-            integer::quantizeMultiplier(in.getScale() * sw / out.getScale(), m))
-      return op->emitOpError() << "cannot requantize: " << why;
-    r.multipliers.push_back(m);
-  }
-  return r;
-}
-
 } // namespace
 
 LogicalResult Conv2DOp::evaluate(ArrayRef<const HostTensor *> ins,
@@ -350,7 +258,7 @@ LogicalResult Conv2DOp::evaluate(ArrayRef<const HostTensor *> ins,
   if (!x.isFloat()) {
     // acc = bias + sum((x - zp_in) * w), then requantized (int8) or
     // shifted (fixed16).
-    FailureOr<LayerRequantizer> r = layerRequantizer(
+    FailureOr<LayerRequantizer> r = getLayerRequantizer(
         *this, getInput(), getWeight(), getOutput(), w.shape[0]);
     if (failed(r))
       return failure();
@@ -395,7 +303,7 @@ LogicalResult DenseOp::evaluate(ArrayRef<const HostTensor *> ins,
   const HostTensor *bias = getBias() ? ins[2] : nullptr;
   if (!x.isFloat()) {
     // As a convolution: bias + sum((x - zp_in) * w), then finished.
-    FailureOr<LayerRequantizer> r = layerRequantizer(
+    FailureOr<LayerRequantizer> r = getLayerRequantizer(
         *this, getInput(), getWeight(), getOutput(), w.shape[0]);
     if (failed(r))
       return failure();
@@ -549,22 +457,23 @@ LogicalResult AddOp::evaluate(ArrayRef<const HostTensor *> ins,
                               "quantized";
     quant::UniformQuantizedType a = quantOf(getLhs()), b = quantOf(getRhs()),
                                 out = quantOf(getOutput());
-    integer::Multiplier ma, mb;
-    for (auto [m, type] : {std::pair(&ma, a), std::pair(&mb, b)})
-      if (const char *why =
-              integer::quantizeMultiplier(type.getScale() / out.getScale(), *m))
-        return emitOpError() << "cannot requantize an operand: " << why;
+    FailureOr<integer::Multiplier> ma =
+        rescaleMultiplier(*this, a.getScale(), out.getScale(), "an operand");
+    FailureOr<integer::Multiplier> mb =
+        rescaleMultiplier(*this, b.getScale(), out.getScale(), "an operand");
+    if (failed(ma) || failed(mb))
+      return failure();
     HostTensor result = integerTensor(resultShape(*this), out);
     forEachBroadcast(
         result.shape, ins[0]->shape, ins[1]->shape,
         [&](int64_t i, int64_t l, int64_t r) {
-          int64_t y =
-              out.getZeroPoint() +
-              integer::rescale(
-                  static_cast<int32_t>(ins[0]->ints[l] - a.getZeroPoint()),
-                  ma) +
-              integer::rescale(
-                  static_cast<int32_t>(ins[1]->ints[r] - b.getZeroPoint()), mb);
+          int64_t y = out.getZeroPoint() +
+                      integer::rescale(static_cast<int32_t>(ins[0]->ints[l] -
+                                                            a.getZeroPoint()),
+                                       *ma) +
+                      integer::rescale(static_cast<int32_t>(ins[1]->ints[r] -
+                                                            b.getZeroPoint()),
+                                       *mb);
           result.ints[i] = std::clamp<int64_t>(y, out.getStorageTypeMin(),
                                                out.getStorageTypeMax());
         });
@@ -609,17 +518,7 @@ LogicalResult ClipOp::evaluate(ArrayRef<const HostTensor *> ins,
     if (getInput().getType() != getOutput().getType())
       return emitOpError() << "integer evaluation needs the input's and "
                               "result's quant types to be the same";
-    quant::UniformQuantizedType type = quantOf(getOutput());
-    auto bound = [&](std::optional<APFloat> value, int64_t limit) {
-      if (!value)
-        return limit;
-      double q = type.getZeroPoint() +
-                 std::round(value->convertToDouble() / type.getScale());
-      return static_cast<int64_t>(std::clamp<double>(
-          q, type.getStorageTypeMin(), type.getStorageTypeMax()));
-    };
-    int64_t lo = bound(getMin(), type.getStorageTypeMin());
-    int64_t hi = bound(getMax(), type.getStorageTypeMax());
+    auto [lo, hi] = clipBounds(quantOf(getOutput()), getMin(), getMax());
     HostTensor out = *ins[0];
     for (int64_t &q : out.ints)
       q = std::min(std::max(q, lo), hi);
@@ -685,13 +584,12 @@ FailureOr<int64_t> integerAverage(Operation *op, quant::UniformQuantizedType in,
                                   int64_t count) {
   if (count == 0)
     return out.getZeroPoint();
-  integer::Multiplier m;
-  if (const char *why = integer::quantizeMultiplier(
-          in.getScale() / (out.getScale() * double(count)), m))
-    return op->emitOpError() << "cannot requantize an average: " << why;
-  if (failed(checkAccumulator(op, sum)))
+  FailureOr<integer::Multiplier> m = averageMultiplier(op, in, out, count);
+  if (failed(m))
     return failure();
-  return integer::requantize(static_cast<int32_t>(sum), m, out.getZeroPoint(),
+  if (sum < INT32_MIN || sum > INT32_MAX)
+    return op->emitOpError() << "int32 accumulator overflows (" << sum << ")";
+  return integer::requantize(static_cast<int32_t>(sum), *m, out.getZeroPoint(),
                              out.getStorageTypeMin(), out.getStorageTypeMax());
 }
 
