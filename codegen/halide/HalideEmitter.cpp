@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/halide/HalideEmitter.h"
+#include "dialect/IntegerParams.h"
 #include "dialect/LcpOps.h"
 #include "passes/Cost.h"
 
@@ -44,6 +45,79 @@ ArrayRef<int64_t> shapeOf(Value v) {
 }
 
 /// How a convolution's output tile maps onto vector lanes.
+/// The element type of a value's buffer: f32, or a quantized tensor's
+/// storage. Null for other types.
+std::optional<ElementType> elementTypeOf(Type type) {
+  Type element = cast<ShapedType>(type).getElementType();
+  if (element.isF32())
+    return ElementType::F32;
+  auto q = dyn_cast<quant::QuantizedType>(element);
+  if (!q || !q.isSigned())
+    return std::nullopt;
+  switch (q.getStorageTypeIntegralWidth()) {
+  case 8:
+    return ElementType::I8;
+  case 16:
+    return ElementType::I16;
+  case 32:
+    return ElementType::I32;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// The C++ type of an element type, as Halide's buffers name it.
+const char *cppType(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+    return "float";
+  case ElementType::I8:
+    return "int8_t";
+  case ElementType::I16:
+    return "int16_t";
+  case ElementType::I32:
+    return "int32_t";
+  case ElementType::I64:
+    return "int64_t";
+  }
+  return "float";
+}
+
+bool isQuantized(Value v) {
+  return !cast<ShapedType>(v.getType()).getElementType().isF32();
+}
+
+/// The storage type of a quantized value, as C++ names it.
+const char *storageOf(Value v) { return cppType(*elementTypeOf(v.getType())); }
+
+/// A multiplier's (M0, k) as the device rule reads them; a multiplier whose
+/// results are all the zero point is (0, 1), which the rule maps to 0.
+std::pair<int32_t, int32_t> deviceMultiplier(const integer::Multiplier &m) {
+  return m.zero ? std::pair(0, 1) : std::pair(m.m0, m.k);
+}
+
+/// The device rule of docs/INTEGER.md as Halide expressions, written once
+/// per generated file.
+constexpr const char *kIntegerHelpers = R"(#ifndef LCP_HALIDE_INTEGER_HELPERS
+#define LCP_HALIDE_INTEGER_HELPERS
+// round(v * M0 * 2^-k), ties toward +infinity, in 64 bits (docs/INTEGER.md).
+inline Halide::Expr lcp_rescale(Halide::Expr v, Halide::Expr m0,
+                                Halide::Expr k) {
+  using namespace Halide;
+  Expr k64 = cast<int64_t>(k);
+  return (cast<int64_t>(v) * cast<int64_t>(m0) + (cast<int64_t>(1) << (k64 - 1))) >> k64;
+}
+// zp + round(v * M), clamped to [lo, hi] before narrowing to `type`.
+inline Halide::Expr lcp_requantize(Halide::Type type, Halide::Expr v,
+                                   Halide::Expr m0, Halide::Expr k, int zp,
+                                   int lo, int hi) {
+  using namespace Halide;
+  return cast(type, clamp(lcp_rescale(v, m0, k) + cast<int64_t>(zp),
+                          cast<int64_t>(lo), cast<int64_t>(hi)));
+}
+#endif
+)";
+
 struct ConvTiling {
   /// Lanes across output channels, with the weights stored output channels
   /// innermost; otherwise lanes across output columns.
@@ -164,6 +238,17 @@ private:
   LogicalResult emitTranspose(TransposeOp op);
   LogicalResult emitSlice(SliceOp op);
   LogicalResult emitSoftmax(SoftmaxOp op);
+  LogicalResult emitQuantize(QuantizeOp op);
+  LogicalResult emitDequantize(DequantizeOp op);
+  LogicalResult emitRequantize(RequantizeOp op);
+  LogicalResult emitIntegerAdd(AddOp op);
+  /// The requantize step of an integer convolution or dense layer, from its
+  /// accumulator Func `acc` (element coordinates `at`, channel `channel`).
+  LogicalResult emitLayerRequantize(Operation *op, Value input, Value weight,
+                                    Value out, StringRef acc);
+  /// An int32 table the emitter computes (multipliers per channel or per
+  /// window count), passed to the pipeline like a weight.
+  std::string addTable(StringRef prefix, std::vector<int64_t> values);
 
   Block &body;
   StringRef name;
@@ -172,6 +257,9 @@ private:
   llvm::DenseMap<Value, std::string> names;
   /// The RDom of each convolution, for its schedule.
   llvm::DenseMap<Value, std::string> reductionDomains;
+  /// The accumulator Func of an integer convolution or dense layer, whose
+  /// result (the requantized Func) is computed from it in its tiles.
+  llvm::DenseMap<Value, std::string> accumulators;
   /// Each convolution's tiling, by its result.
   llvm::DenseMap<Value, ConvTiling> convTilings;
   /// Weights stored in another layout, by their constant.
@@ -183,6 +271,8 @@ private:
   /// Pools that compute the convolution tiles they read band by band: the
   /// pool's result by the tiles' value, and the reverse.
   llvm::DenseMap<Value, Value> pooledTiles, poolInputs;
+  /// Whether the code calls lcp_rescale or lcp_requantize.
+  bool usesIntegerHelpers = false;
   int counter = 0;
   std::string codeText, scheduleText, declText;
   llvm::raw_string_ostream code{codeText};
@@ -288,10 +378,13 @@ Value epilogueEnd(Conv2DOp conv) {
 /// column with a broadcast input.
 void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape,
                                Value tileValue) {
-  std::string f = names.lookup(result);
+  // An integer convolution accumulates in its own Func; the requantized
+  // result is what its tiles store.
+  std::string f = accumulators.count(result) ? accumulators.lookup(result)
+                                             : names.lookup(result);
   std::string r = reductionDomains.lookup(result);
   ConvTiling tiling = convTilings.lookup(result);
-  bool wrapped = tileValue == result;
+  bool wrapped = tileValue == result && !accumulators.count(result);
   std::string tile = wrapped ? f + "_tile" : names.lookup(tileValue);
   std::string xo = f + "_xo", xi = f + "_xi", co = f + "_co", ci = f + "_ci";
   schedule << "    Var " << xo << ", " << xi << ", " << co << ", " << ci << ", "
@@ -362,7 +455,8 @@ void UnitEmitter::schedulePool(Value result) {
 /// (rfactor), so each output feature streams its row with full-width loads,
 /// and the partial sums are added at the end.
 void UnitEmitter::scheduleDense(Value result) {
-  std::string f = names.lookup(result);
+  std::string f = accumulators.count(result) ? accumulators.lookup(result)
+                                             : names.lookup(result);
   std::string r = reductionDomains.lookup(result);
   std::string ro = f + "_ro", ri = f + "_ri", u = f + "_u",
               partial = f + "_partial";
@@ -386,7 +480,16 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
                     dil = op.getDilations();
   int64_t groups = op.getGroups();
   int64_t perGroup = w[0] / groups;
-  std::string padded = exterior(op.getInput(), "0.0f");
+  Value out = op.getOutput();
+  bool integer = isQuantized(out);
+  quant::UniformQuantizedType in = quantTypeOf(op.getInput());
+  // Padding is a real zero: 0.0f, or the input's zero point.
+  std::string padded = exterior(
+      op.getInput(),
+      integer ? llvm::formatv("cast<{0}>({1})", storageOf(op.getInput()),
+                              in ? in.getZeroPoint() : 0)
+                    .str()
+              : "0.0f");
   // The padded input is materialized once, so that the inner loops read a
   // plain buffer instead of testing every tap against the borders.
   // Its outermost loop with work in it is parallel: channels, else rows.
@@ -395,15 +498,18 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
                               "vec, TailStrategy::GuardWithIf).parallel({0}."
                               "args()[{1}]);\n",
                               padded, shapeOf(op.getInput())[1] > 1 ? 2 : 1);
-  Value out = op.getOutput();
-  defineFunc(out, "conv");
+  std::string acc;
+  if (integer) {
+    acc = newName("acc");
+    accumulators[out] = acc;
+    code << "    Func " << acc << "(\"" << acc << "\");\n";
+  } else {
+    defineFunc(out, "conv");
+  }
   std::string r = newName("r");
   reductionDomains[out] = r;
   code << llvm::formatv("    RDom {0}(0, {1}, 0, {2}, 0, {3}, \"{0}\");\n", r,
                         w[3], w[2], w[1]);
-  std::string f = lhs(out);
-  code << "    " << f << " = "
-       << (op.getBias() ? at(op.getBias(), {"c"}) : "0.0f") << ";\n";
   std::string channel =
       groups == 1
           ? r + ".z"
@@ -416,26 +522,129 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
                            : llvm::formatv("{0}({1}.x, {1}.y, {1}.z, c)",
                                            names.lookup(op.getWeight()), r)
                                  .str();
-  code << "    " << f << " += " << weight << " * " << padded
-       << llvm::formatv("(x * {0} + {1}.x * {2} - {3}, y * {4} + {1}.y * {5} "
-                        "- {6}, {7}, n);\n",
-                        strides[1], r, dil[1], pads[1], strides[0], dil[0],
-                        pads[0], channel);
+  std::string tap =
+      padded + llvm::formatv("(x * {0} + {1}.x * {2} - {3}, y * {4} + {1}.y * "
+                             "{5} - {6}, {7}, n)",
+                             strides[1], r, dil[1], pads[1], strides[0], dil[0],
+                             pads[0], channel)
+                   .str();
+  if (!integer) {
+    std::string f = lhs(out);
+    code << "    " << f << " = "
+         << (op.getBias() ? at(op.getBias(), {"c"}) : "0.0f") << ";\n";
+    code << "    " << f << " += " << weight << " * " << tap << ";\n";
+    return success();
+  }
+  // int8: int32 accumulators of (x - zp) * w; fixed16: 48-bit ones (int64)
+  // of x * w, each product exact in int32.
+  bool fixed16 = in && in.getStorageTypeIntegralWidth() == 16;
+  const char *accType = fixed16 ? "int64_t" : "int32_t";
+  std::string f = acc + "(x, y, c, n)";
+  code << "    " << f << " = cast<" << accType << ">("
+       << (op.getBias() ? at(op.getBias(), {"c"}) : "0") << ");\n";
+  if (fixed16)
+    code << "    " << f << " += cast<int64_t>(cast<int32_t>(" << weight
+         << ") * cast<int32_t>(" << tap << "));\n";
+  else
+    code << "    " << f << " += cast<int32_t>(" << weight
+         << ") * (cast<int32_t>(" << tap << ") - " << in.getZeroPoint()
+         << ");\n";
+  return emitLayerRequantize(op, op.getInput(), op.getWeight(), out, acc);
+}
+
+std::string UnitEmitter::addTable(StringRef prefix,
+                                  std::vector<int64_t> values) {
+  std::string n = newName(prefix);
+  decls << "  Input<Buffer<int32_t, 1>> " << n << "{\"" << n << "\"};\n";
+  PipelineArg arg{PipelineArg::Kind::Weight, n, {int64_t(values.size())}};
+  arg.type = ElementType::I32;
+  arg.values = std::move(values);
+  info.args.push_back(std::move(arg));
+  return n;
+}
+
+LogicalResult UnitEmitter::emitLayerRequantize(Operation *op, Value input,
+                                               Value weight, Value out,
+                                               StringRef acc) {
+  bool isConv = isa<Conv2DOp>(op);
+  int64_t channels = shapeOf(weight)[0];
+  FailureOr<LayerRequantizer> r =
+      getLayerRequantizer(op, input, weight, out, channels);
+  if (failed(r))
+    return failure();
+  defineFunc(out, "rq");
+  std::string a = (acc + (isConv ? "(x, y, c, n)" : "(x, y)")).str();
+  std::string y;
+  if (r->fixed16) {
+    // Back to int16: shift right by f_in + f_w - f_out, rounding half up.
+    std::string shifted =
+        r->shift > 0
+            ? llvm::formatv("(({0} + (cast<int64_t>(1) << {1})) >> {2})", a,
+                            r->shift - 1, r->shift)
+                  .str()
+            : llvm::formatv("({0} * (cast<int64_t>(1) << {1}))", a, -r->shift)
+                  .str();
+    y = llvm::formatv("cast<int16_t>(clamp({0}, cast<int64_t>({1}), "
+                      "cast<int64_t>({2})))",
+                      shifted, r->lo, r->hi);
+  } else {
+    std::vector<int64_t> m0s, ks;
+    for (const integer::Multiplier &m : r->multipliers) {
+      auto [m0, k] = deviceMultiplier(m);
+      m0s.push_back(m0);
+      ks.push_back(k);
+    }
+    std::string m0 = addTable("m0_", std::move(m0s));
+    std::string k = addTable("k_", std::move(ks));
+    std::string ch = isConv ? "c" : "x";
+    usesIntegerHelpers = true;
+    y = llvm::formatv("lcp_requantize(Int({7}), {0}, {1}({2}), {3}({2}), "
+                      "{4}, {5}, {6})",
+                      a, m0, ch, k, r->outputZeroPoint, r->lo, r->hi,
+                      quantTypeOf(out).getStorageTypeIntegralWidth());
+  }
+  code << "    " << lhs(out) << " = " << y << ";\n";
   return success();
 }
 
 LogicalResult UnitEmitter::emitDense(DenseOp op) {
   int64_t k = shapeOf(op.getWeight())[1];
-  defineFunc(op.getOutput(), "dense");
+  Value out = op.getOutput();
+  bool integer = isQuantized(out);
+  std::string acc;
+  if (integer) {
+    acc = newName("acc");
+    accumulators[out] = acc;
+    code << "    Func " << acc << "(\"" << acc << "\");\n";
+  } else {
+    defineFunc(out, "dense");
+  }
   std::string r = newName("r");
-  reductionDomains[op.getOutput()] = r;
+  reductionDomains[out] = r;
   code << llvm::formatv("    RDom {0}(0, {1}, \"{0}\");\n", r, k);
-  std::string f = lhs(op.getOutput());
-  code << "    " << f << " = "
-       << (op.getBias() ? at(op.getBias(), {"x"}) : "0.0f") << ";\n";
-  code << "    " << f << " += " << names.lookup(op.getWeight()) << "(" << r
-       << ", x) * " << names.lookup(op.getInput()) << "(" << r << ", y);\n";
-  return success();
+  std::string weight = names.lookup(op.getWeight()) + "(" + r + ", x)";
+  std::string x = names.lookup(op.getInput()) + "(" + r + ", y)";
+  if (!integer) {
+    std::string f = lhs(out);
+    code << "    " << f << " = "
+         << (op.getBias() ? at(op.getBias(), {"x"}) : "0.0f") << ";\n";
+    code << "    " << f << " += " << weight << " * " << x << ";\n";
+    return success();
+  }
+  quant::UniformQuantizedType in = quantTypeOf(op.getInput());
+  bool fixed16 = in && in.getStorageTypeIntegralWidth() == 16;
+  const char *accType = fixed16 ? "int64_t" : "int32_t";
+  std::string f = acc + "(x, y)";
+  code << "    " << f << " = cast<" << accType << ">("
+       << (op.getBias() ? at(op.getBias(), {"x"}) : "0") << ");\n";
+  if (fixed16)
+    code << "    " << f << " += cast<int64_t>(cast<int32_t>(" << weight
+         << ") * cast<int32_t>(" << x << "));\n";
+  else
+    code << "    " << f << " += cast<int32_t>(" << weight
+         << ") * (cast<int32_t>(" << x << ") - " << (in ? in.getZeroPoint() : 0)
+         << ");\n";
+  return emitLayerRequantize(op, op.getInput(), op.getWeight(), out, acc);
 }
 
 /// Coordinates of an operand broadcast to `out` (NumPy alignment): size-1
@@ -497,9 +706,15 @@ LogicalResult UnitEmitter::emitPool(Operation *op) {
     dil = unitDilation;
   }
   // Padding never wins a max; an average sums zeros and divides by the
-  // number of positions counted.
-  std::string padded =
-      exterior(input, isMax ? floatLiteral(-INFINITY) : "0.0f");
+  // number of positions counted. On integers: the storage minimum, and the
+  // zero point (a real zero).
+  quant::UniformQuantizedType qin = quantTypeOf(input), qout = quantTypeOf(out);
+  std::string padValue =
+      qin ? llvm::formatv("cast<{0}>({1})", storageOf(input),
+                          isMax ? qin.getStorageTypeMin() : qin.getZeroPoint())
+                .str()
+          : (isMax ? floatLiteral(-INFINITY) : "0.0f");
+  std::string padded = exterior(input, padValue);
   defineFunc(out, isMax ? "maxpool" : "avgpool");
   std::string r = newName("r");
   code << llvm::formatv("    RDom {0}(0, {1}, 0, {2}, \"{0}\");\n", r,
@@ -526,9 +741,42 @@ LogicalResult UnitEmitter::emitPool(Operation *op) {
                          var, stride, before, k, hi, lo)
         .str();
   };
-  code << "    " << lhs(out) << " = sum(" << window << ") / cast<float>("
-       << extent("y", strides[0], kernel[0], pads[0], in[2], pads[2]) << " * "
-       << extent("x", strides[1], kernel[1], pads[1], in[3], pads[3]) << ");\n";
+  std::string count =
+      extent("y", strides[0], kernel[0], pads[0], in[2], pads[2]) + " * " +
+      extent("x", strides[1], kernel[1], pads[1], in[3], pads[3]);
+  if (!qin) {
+    code << "    " << lhs(out) << " = sum(" << window << ") / cast<float>("
+         << count << ");\n";
+    return success();
+  }
+  // sum(x - zp) in int32, requantized with one multiplier per count of
+  // positions (docs/INTEGER.md), looked up in a table by the count.
+  std::vector<int64_t> m0s, ks;
+  for (int64_t n = 0; n <= kernel[0] * kernel[1]; ++n) {
+    integer::Multiplier m; // a count of 0 gives the zero point
+    if (n) {
+      FailureOr<integer::Multiplier> mn = averageMultiplier(op, qin, qout, n);
+      if (failed(mn))
+        return failure();
+      m = *mn;
+    } else {
+      m.zero = true;
+    }
+    auto [m0, k] = deviceMultiplier(m);
+    m0s.push_back(m0);
+    ks.push_back(k);
+  }
+  std::string m0 = addTable("m0_", std::move(m0s));
+  std::string k = addTable("k_", std::move(ks));
+  usesIntegerHelpers = true;
+  code << llvm::formatv(
+      "    {0} = lcp_requantize(Int({1}), sum(cast<int32_t>({2}) "
+      "- {3}), {4}({5}), {6}({5}), {7}, {8}, {9});\n",
+      lhs(out), qout.getStorageTypeIntegralWidth(), window, qin.getZeroPoint(),
+      m0,
+      llvm::formatv("clamp({0}, 0, {1})", count, kernel[0] * kernel[1]).str(),
+      k, qout.getZeroPoint(), qout.getStorageTypeMin(),
+      qout.getStorageTypeMax());
   return success();
 }
 
@@ -538,9 +786,27 @@ LogicalResult UnitEmitter::emitGlobalAvgPool(GlobalAvgPoolOp op) {
   std::string r = newName("r");
   code << llvm::formatv("    RDom {0}(0, {1}, 0, {2}, \"{0}\");\n", r, in[3],
                         in[2]);
-  code << "    " << lhs(op.getOutput()) << " = sum("
-       << names.lookup(op.getInput()) << "(" << r << ".x, " << r
-       << ".y, c, n)) / " << floatLiteral(in[2] * in[3]) << ";\n";
+  std::string element =
+      names.lookup(op.getInput()) + "(" + r + ".x, " + r + ".y, c, n)";
+  quant::UniformQuantizedType qin = quantTypeOf(op.getInput()),
+                              qout = quantTypeOf(op.getOutput());
+  if (!qin) {
+    code << "    " << lhs(op.getOutput()) << " = sum(" << element << ") / "
+         << floatLiteral(in[2] * in[3]) << ";\n";
+    return success();
+  }
+  FailureOr<integer::Multiplier> m =
+      averageMultiplier(op, qin, qout, in[2] * in[3]);
+  if (failed(m))
+    return failure();
+  auto [m0, k] = deviceMultiplier(*m);
+  usesIntegerHelpers = true;
+  code << llvm::formatv(
+      "    {0} = lcp_requantize(Int({1}), sum(cast<int32_t>({2}) "
+      "- {3}), {4}, {5}, {6}, {7}, {8});\n",
+      lhs(op.getOutput()), qout.getStorageTypeIntegralWidth(), element,
+      qin.getZeroPoint(), m0, k, qout.getZeroPoint(), qout.getStorageTypeMin(),
+      qout.getStorageTypeMax());
   return success();
 }
 
@@ -693,6 +959,81 @@ LogicalResult UnitEmitter::emitSoftmax(SoftmaxOp op) {
   return success();
 }
 
+LogicalResult UnitEmitter::emitQuantize(QuantizeOp op) {
+  // The one float step on a device, in strict f32 (no fused multiply-add):
+  // clamp(floor(x * inv_scale + 0.5) + zp, lo, hi); NaN reads as zero.
+  quant::UniformQuantizedType q = quantTypeOf(op.getOutput());
+  float invScale = static_cast<float>(1.0 / q.getScale());
+  float zp = static_cast<float>(q.getZeroPoint());
+  defineFunc(op.getOutput(), "quantize");
+  std::string x = lhs(op.getInput());
+  code << llvm::formatv(
+      "    {0} = cast<{1}>(strict_float(clamp(select(is_nan({2}), {3}, "
+      "floor({2} * {4} + 0.5f) + {3}), {5}, {6})));\n",
+      lhs(op.getOutput()), storageOf(op.getOutput()), x, floatLiteral(zp),
+      floatLiteral(invScale), floatLiteral(q.getStorageTypeMin()),
+      floatLiteral(q.getStorageTypeMax()));
+  return success();
+}
+
+LogicalResult UnitEmitter::emitDequantize(DequantizeOp op) {
+  quant::UniformQuantizedType q = quantTypeOf(op.getInput());
+  defineFunc(op.getOutput(), "dequantize");
+  code << llvm::formatv(
+      "    {0} = strict_float({1} * cast<float>(cast<int32_t>({2}) - {3}));\n",
+      lhs(op.getOutput()), floatLiteral(static_cast<float>(q.getScale())),
+      lhs(op.getInput()), q.getZeroPoint());
+  return success();
+}
+
+LogicalResult UnitEmitter::emitRequantize(RequantizeOp op) {
+  quant::UniformQuantizedType in = quantTypeOf(op.getInput()),
+                              out = quantTypeOf(op.getOutput());
+  FailureOr<integer::Multiplier> m =
+      rescaleMultiplier(op, in.getScale(), out.getScale(), "the value");
+  if (failed(m))
+    return failure();
+  auto [m0, k] = deviceMultiplier(*m);
+  defineFunc(op.getOutput(), "requantize");
+  usesIntegerHelpers = true;
+  code << llvm::formatv("    {0} = lcp_requantize(Int({1}), cast<int32_t>({2}) "
+                        "- {3}, {4}, {5}, {6}, {7}, {8});\n",
+                        lhs(op.getOutput()), out.getStorageTypeIntegralWidth(),
+                        lhs(op.getInput()), in.getZeroPoint(), m0, k,
+                        out.getZeroPoint(), out.getStorageTypeMin(),
+                        out.getStorageTypeMax());
+  return success();
+}
+
+LogicalResult UnitEmitter::emitIntegerAdd(AddOp op) {
+  // Each operand brought to the output's scale on its own, then summed with
+  // the zero point and clamped (docs/INTEGER.md).
+  Value out = op.getOutput();
+  quant::UniformQuantizedType qo = quantTypeOf(out);
+  SmallVector<std::string> t = coords(shapeOf(out).size());
+  std::string terms;
+  for (Value operand : {op.getLhs(), op.getRhs()}) {
+    quant::UniformQuantizedType q = quantTypeOf(operand);
+    if (!q)
+      return op.emitOpError() << "integer add needs both operands quantized";
+    FailureOr<integer::Multiplier> m =
+        rescaleMultiplier(op, q.getScale(), qo.getScale(), "an operand");
+    if (failed(m))
+      return failure();
+    auto [m0, k] = deviceMultiplier(*m);
+    terms += llvm::formatv("lcp_rescale(cast<int32_t>({0}) - {1}, {2}, {3}) + ",
+                           at(operand, broadcastCoords(shapeOf(operand), t)),
+                           q.getZeroPoint(), m0, k);
+  }
+  usesIntegerHelpers = true;
+  defineFunc(out, "add");
+  code << llvm::formatv("    {0} = cast<{1}>(clamp({2}cast<int64_t>({3}), "
+                        "cast<int64_t>({4}), cast<int64_t>({5})));\n",
+                        lhs(out), storageOf(out), terms, qo.getZeroPoint(),
+                        qo.getStorageTypeMin(), qo.getStorageTypeMax());
+  return success();
+}
+
 LogicalResult UnitEmitter::emitOp(Operation *op) {
   if (auto c = dyn_cast<ConstantOp>(op)) {
     std::string n = newName("w");
@@ -703,8 +1044,14 @@ LogicalResult UnitEmitter::emitOp(Operation *op) {
     for (size_t i = 0; i < s.size(); ++i)
       arg.shape.push_back(layout.empty() ? s[i] : s[layout[i]]);
     arg.permutation.assign(layout.begin(), layout.end());
-    decls << "  Input<Buffer<float, " << s.size() << ">> " << n << "{\"" << n
-          << "\"};";
+    std::optional<ElementType> type = elementTypeOf(c.getOutput().getType());
+    if (!type)
+      return c.emitOpError() << "has elements of type "
+                             << getElementTypeOrSelf(c.getOutput().getType())
+                             << ", which the Halide backend does not take";
+    arg.type = *type;
+    decls << "  Input<Buffer<" << cppType(*type) << ", " << s.size() << ">> "
+          << n << "{\"" << n << "\"};";
     if (!layout.empty())
       decls << " // stored [in][kh][kw][out]";
     decls << "\n";
@@ -716,16 +1063,37 @@ LogicalResult UnitEmitter::emitOp(Operation *op) {
           .Case([&](Conv2DOp o) { return emitConv(o); })
           .Case([&](DenseOp o) { return emitDense(o); })
           .Case([&](MatMulOp o) { return emitMatMul(o); })
-          .Case([&](AddOp o) { return emitBroadcast(o, "+"); })
+          .Case([&](AddOp o) {
+            return isQuantized(o.getOutput()) ? emitIntegerAdd(o)
+                                              : emitBroadcast(o, "+");
+          })
+          .Case([&](QuantizeOp o) { return emitQuantize(o); })
+          .Case([&](DequantizeOp o) { return emitDequantize(o); })
+          .Case([&](RequantizeOp o) { return emitRequantize(o); })
           .Case([&](MulOp o) { return emitBroadcast(o, "*"); })
           .Case([&](ReluOp o) {
             defineFunc(o.getOutput(), "relu");
+            // On integers: max(q, zero point), the quantized real zero.
+            quant::UniformQuantizedType q = quantTypeOf(o.getOutput());
+            std::string zero =
+                q ? llvm::formatv("cast<{0}>({1})", storageOf(o.getOutput()),
+                                  q.getZeroPoint())
+                        .str()
+                  : "0.0f";
             code << "    " << lhs(o.getOutput()) << " = max("
-                 << lhs(o.getInput()) << ", 0.0f);\n";
+                 << lhs(o.getInput()) << ", " << zero << ");\n";
             return success();
           })
           .Case([&](ClipOp o) {
             defineFunc(o.getOutput(), "clip");
+            if (quant::UniformQuantizedType q = quantTypeOf(o.getOutput())) {
+              auto [lo, hi] = clipBounds(q, o.getMin(), o.getMax());
+              code << llvm::formatv(
+                  "    {0} = clamp({1}, cast<{2}>({3}), cast<{2}>({4}));\n",
+                  lhs(o.getOutput()), lhs(o.getInput()),
+                  storageOf(o.getOutput()), lo, hi);
+              return success();
+            }
             std::string v = lhs(o.getInput());
             if (o.getMin())
               v = "max(" + v + ", " +
@@ -770,17 +1138,22 @@ LogicalResult UnitEmitter::emitOp(Operation *op) {
 LogicalResult UnitEmitter::emit(raw_ostream &os) {
   for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
-    if (!type || !type.getElementType().isF32())
+    std::optional<ElementType> element =
+        type && type.hasStaticShape() ? elementTypeOf(type) : std::nullopt;
+    if (!element)
       return emitError(arg.getLoc())
              << "unit input " << i << " has type " << arg.getType()
-             << "; the Halide backend takes f32 tensors so far";
+             << "; the Halide backend takes static f32 or quantized (i8, i16, "
+                "i32) tensors";
     std::string n = "input" + std::to_string(i);
     names[arg] = n;
-    decls << "  Input<Buffer<float, " << type.getRank() << ">> " << n << "{\""
-          << n << "\"};\n";
-    info.args.push_back(
-        {PipelineArg::Kind::Input, n,
-         std::vector<int64_t>(type.getShape().begin(), type.getShape().end())});
+    decls << "  Input<Buffer<" << cppType(*element) << ", " << type.getRank()
+          << ">> " << n << "{\"" << n << "\"};\n";
+    PipelineArg input{
+        PipelineArg::Kind::Input, n,
+        std::vector<int64_t>(type.getShape().begin(), type.getShape().end())};
+    input.type = *element;
+    info.args.push_back(std::move(input));
   }
   // Tilings first: they decide how the weights, declared before their
   // users, are stored.
@@ -828,10 +1201,20 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
   Operation *terminator = body.getTerminator();
   for (Operation &op : body.without_terminator()) {
     for (Type t : op.getResultTypes())
-      if (!cast<ShapedType>(t).getElementType().isF32())
-        return op.emitOpError()
-               << "produces " << t
-               << "; the Halide backend takes f32 tensors so far";
+      if (!elementTypeOf(t))
+        return op.emitOpError() << "produces " << t
+                                << "; the Halide backend takes f32 or "
+                                   "quantized (i8, i16, i32) tensors";
+    // Ops with integer code: the quantized layers, pools, adds, data
+    // movement and the conversions; the rest take f32 only.
+    bool integerCode =
+        isa<ConstantOp, Conv2DOp, DenseOp, AddOp, ReluOp, ClipOp, MaxPool2DOp,
+            AvgPool2DOp, GlobalAvgPoolOp, ConcatOp, ReshapeOp, TransposeOp,
+            SliceOp, QuantizeOp, DequantizeOp, RequantizeOp>(op);
+    if (!integerCode && llvm::any_of(op.getOperands(), isQuantized))
+      return op.emitOpError()
+             << "has quantized operands, which its Halide code does not "
+                "take (dequantize them first; lcp-quantize does)";
     if (failed(emitOp(&op)))
       return failure();
   }
@@ -840,10 +1223,13 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
   for (auto [i, v] : llvm::enumerate(terminator->getOperands())) {
     std::string n = "output" + std::to_string(i);
     ArrayRef<int64_t> s = shapeOf(v);
-    decls << "  Output<Buffer<float, " << s.size() << ">> " << n << "{\"" << n
-          << "\"};\n";
-    info.args.push_back({PipelineArg::Kind::Output, n,
-                         std::vector<int64_t>(s.begin(), s.end())});
+    ElementType element = *elementTypeOf(v.getType());
+    decls << "  Output<Buffer<" << cppType(element) << ", " << s.size() << ">> "
+          << n << "{\"" << n << "\"};\n";
+    PipelineArg output{PipelineArg::Kind::Output, n,
+                       std::vector<int64_t>(s.begin(), s.end())};
+    output.type = element;
+    info.args.push_back(std::move(output));
     code << "    " << n << "(" <<
         [&] {
           SmallVector<std::string> h;
@@ -870,6 +1256,8 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
 
   os << "// Halide generator of lcp unit '" << info.name
      << "', emitted by lcp. Weights are runtime inputs.\n";
+  if (usesIntegerHelpers)
+    os << kIntegerHelpers;
   os << "class " << info.name << "_generator : public Halide::Generator<"
      << info.name << "_generator> {\npublic:\n";
   os << declText;
