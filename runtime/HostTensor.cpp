@@ -20,6 +20,21 @@ const char *toString(ElementType type) {
   return "?";
 }
 
+int64_t storageBytes(ElementType type) {
+  switch (type) {
+  case ElementType::I8:
+    return 1;
+  case ElementType::I16:
+    return 2;
+  case ElementType::F32:
+  case ElementType::I32:
+    return 4;
+  case ElementType::I64:
+    return 8;
+  }
+  return 0;
+}
+
 HostTensor::HostTensor(std::vector<int64_t> s) : shape(std::move(s)) {
   f32.assign(static_cast<size_t>(numElements()), 0.0f);
 }
@@ -52,7 +67,14 @@ HostTensor transpose(const HostTensor &x, const std::vector<int64_t> &perm) {
   std::vector<int64_t> shape;
   for (int64_t d : perm)
     shape.push_back(x.shape[d]);
-  HostTensor out(shape);
+  HostTensor out;
+  out.shape = shape;
+  out.type = x.type;
+  bool isFloat = x.isFloat();
+  if (isFloat)
+    out.f32.assign(static_cast<size_t>(out.numElements()), 0.0f);
+  else
+    out.ints.assign(static_cast<size_t>(out.numElements()), 0);
   std::vector<int64_t> inStrides = x.strides();
   size_t rank = shape.size();
   std::vector<int64_t> index(rank, 0);
@@ -60,7 +82,10 @@ HostTensor transpose(const HostTensor &x, const std::vector<int64_t> &perm) {
     int64_t offset = 0;
     for (size_t d = 0; d < rank; ++d)
       offset += index[d] * inStrides[perm[d]];
-    out.f32[i] = x.f32[offset];
+    if (isFloat)
+      out.f32[i] = x.f32[offset];
+    else
+      out.ints[i] = x.ints[offset];
     for (size_t d = rank; d-- > 0;) {
       if (++index[d] < shape[d])
         break;

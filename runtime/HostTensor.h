@@ -22,6 +22,9 @@ enum class ElementType { F32, I8, I16, I32, I64 };
 
 const char *toString(ElementType type);
 
+/// Bytes per element when stored densely (in a package, a Halide buffer).
+int64_t storageBytes(ElementType type);
+
 struct HostTensor {
   std::vector<int64_t> shape;
   ElementType type = ElementType::F32;
@@ -40,8 +43,8 @@ struct HostTensor {
   std::vector<int64_t> strides() const;
 };
 
-/// `x` (f32) with its dimensions permuted: dimension i of the result is
-/// dimension `perm[i]` of `x`, as ONNX Transpose defines it.
+/// `x` with its dimensions permuted: dimension i of the result is dimension
+/// `perm[i]` of `x`, as ONNX Transpose defines it. Keeps the element type.
 HostTensor transpose(const HostTensor &x, const std::vector<int64_t> &perm);
 
 /// Sample `k` of an f32 tensor whose first dimension counts samples, as a
