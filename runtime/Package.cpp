@@ -20,6 +20,32 @@ int64_t TensorInfo::numElements() const {
 
 namespace {
 
+/// The manifest's dtypes, as lcp's ElementType's toString spells them.
+bool parseDtype(const std::string &name, ElementType &type) {
+  for (ElementType t :
+       {ElementType::F32, ElementType::I8, ElementType::I16, ElementType::I32})
+    if (name == toString(t)) {
+      type = t;
+      return true;
+    }
+  return false;
+}
+
+/// The safetensors dtypes a package holds.
+bool parseSafetensorsDtype(const std::string &name, ElementType &type) {
+  static const std::pair<const char *, ElementType> dtypes[] = {
+      {"F32", ElementType::F32},
+      {"I8", ElementType::I8},
+      {"I16", ElementType::I16},
+      {"I32", ElementType::I32}};
+  for (const auto &[n, t] : dtypes)
+    if (name == n) {
+      type = t;
+      return true;
+    }
+  return false;
+}
+
 bool readFile(const std::string &path, std::vector<char> &bytes) {
   std::ifstream file(path, std::ios::binary);
   if (!file)
@@ -71,7 +97,15 @@ public:
       return fail(where, "must be an object");
     if (named && !string(j, "name", where, t.name))
       return false;
-    return string(j, "value", where, t.value) && shape(j, where, t.shape);
+    if (!string(j, "value", where, t.value) || !shape(j, where, t.shape))
+      return false;
+    // Packages from before integer values have no dtype: all f32.
+    std::string dtype;
+    if (!string(j, "dtype", where, dtype, /*optional=*/true))
+      return false;
+    if (!dtype.empty() && !parseDtype(dtype, t.type))
+      return fail(where, "unknown dtype '" + dtype + "' (f32, i8, i16, i32)");
+    return true;
   }
   bool strings(const json &j, const char *key, const std::string &where,
                std::vector<std::string> &out) {
@@ -112,19 +146,18 @@ bool parseManifest(const std::string &text, Package &p, std::string &error) {
   for (const char *key : {"inputs", "outputs", "units"})
     if (!m.contains(key) || !m[key].is_array() || m[key].empty())
       return r.fail("top level", std::string("missing or empty '") + key + "'");
-  for (size_t i = 0; i < m["inputs"].size(); ++i) {
-    TensorInfo t;
-    if (!r.tensor(m["inputs"][i], "inputs[" + std::to_string(i) + "]", t, true))
-      return false;
-    p.inputs.push_back(t);
-  }
-  for (size_t i = 0; i < m["outputs"].size(); ++i) {
-    TensorInfo t;
-    if (!r.tensor(m["outputs"][i], "outputs[" + std::to_string(i) + "]", t,
-                  true))
-      return false;
-    p.outputs.push_back(t);
-  }
+  // The C API exchanges floats: a model's inputs and outputs are f32.
+  for (const char *key : {"inputs", "outputs"})
+    for (size_t i = 0; i < m[key].size(); ++i) {
+      TensorInfo t;
+      std::string where = key + ("[" + std::to_string(i) + "]");
+      if (!r.tensor(m[key][i], where, t, true))
+        return false;
+      if (t.type != ElementType::F32)
+        return r.fail(where, std::string("dtype ") + toString(t.type) +
+                                 ": a model's inputs and outputs are f32");
+      (key == std::string("inputs") ? p.inputs : p.outputs).push_back(t);
+    }
   for (size_t i = 0; i < m["units"].size(); ++i) {
     const json &u = m["units"][i];
     std::string where = "units[" + std::to_string(i) + "]";
@@ -143,7 +176,9 @@ bool parseManifest(const std::string &text, Package &p, std::string &error) {
     for (size_t k = 0; k < u["outputs"].size(); ++k) {
       TensorInfo t;
       if (!r.tensor(u["outputs"][k],
-                    where + ".outputs[" + std::to_string(k) + "]", t, false))
+                    "unit '" + unit.id + "' (" + where + ").outputs[" +
+                        std::to_string(k) + "]",
+                    t, false))
         return false;
       unit.outputs.push_back(t);
     }
@@ -162,11 +197,12 @@ bool parseManifest(const std::string &text, Package &p, std::string &error) {
   return true;
 }
 
-/// Checks that every value a unit or output reads is defined before it.
+/// Checks that every value a unit or output reads is defined before it, so
+/// that its shape and dtype are known.
 bool checkDataFlow(const Package &p, std::string &error) {
-  std::map<std::string, std::vector<int64_t>> defined;
+  std::map<std::string, const TensorInfo *> defined;
   for (const TensorInfo &t : p.inputs)
-    defined[t.value] = t.shape;
+    defined[t.value] = &t;
   for (const UnitInfo &u : p.units) {
     for (const std::string &v : u.inputs)
       if (!defined.count(v)) {
@@ -175,13 +211,15 @@ bool checkDataFlow(const Package &p, std::string &error) {
         return false;
       }
     for (const TensorInfo &t : u.outputs)
-      defined[t.value] = t.shape;
+      defined[t.value] = &t;
   }
   for (const TensorInfo &t : p.outputs) {
     auto it = defined.find(t.value);
-    if (it == defined.end() || it->second != t.shape) {
+    if (it == defined.end() || it->second->shape != t.shape ||
+        it->second->type != t.type) {
       error = "manifest.json: output '" + t.name + "' reads '" + t.value +
-              "', which no unit defines with shape " + shapeToString(t.shape);
+              "', which no unit defines with shape " + shapeToString(t.shape) +
+              " and dtype " + toString(t.type);
       return false;
     }
   }
@@ -225,12 +263,12 @@ bool parseSafetensors(const std::vector<char> &bytes,
       error = where + "needs dtype, shape and data_offsets";
       return false;
     }
-    if (t["dtype"].get<std::string>() != "F32") {
+    WeightTensor w;
+    if (!parseSafetensorsDtype(t["dtype"].get<std::string>(), w.type)) {
       error = where + "dtype " + t["dtype"].get<std::string>() +
-              " is not supported (F32)";
+              " is not supported (F32, I8, I16, I32)";
       return false;
     }
-    WeightTensor w;
     for (const json &d : t["shape"]) {
       if (!d.is_number_integer() || d.get<int64_t>() < 0) {
         error = where + "bad shape";
@@ -245,16 +283,20 @@ bool parseSafetensors(const std::vector<char> &bytes,
     }
     uint64_t begin = offsets[0].get<uint64_t>(),
              end = offsets[1].get<uint64_t>();
+    // Each tensor starts aligned to its element size, as Halide assumes of
+    // a buffer.
+    uint64_t width = static_cast<uint64_t>(storageBytes(w.type));
     int64_t count = checkedNumElements(w.shape, kMaxTensorElements);
     if (count < 0 || begin > end || end > dataSize ||
-        end - begin != static_cast<uint64_t>(count) * 4 || begin % 4 != 0) {
+        end - begin != static_cast<uint64_t>(count) * width ||
+        begin % width != 0) {
       error = where + "data_offsets [" + std::to_string(begin) + ", " +
-              std::to_string(end) + ") do not hold shape " +
-              shapeToString(w.shape) + " in " + std::to_string(dataSize) +
-              " bytes of data";
+              std::to_string(end) + ") do not hold " + toString(w.type) +
+              " shape " + shapeToString(w.shape) + " in " +
+              std::to_string(dataSize) + " bytes of data";
       return false;
     }
-    w.data = reinterpret_cast<const float *>(bytes.data() + dataStart + begin);
+    w.data = bytes.data() + dataStart + begin;
     weights[it.key()] = w;
   }
   return true;

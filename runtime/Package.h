@@ -10,6 +10,8 @@
 #ifndef LCP_RUNTIME_PACKAGE_H
 #define LCP_RUNTIME_PACKAGE_H
 
+#include "runtime/HostTensor.h"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -24,6 +26,8 @@ struct TensorInfo {
   std::string name;  // the model's name for an input or output
   std::string value; // the value it binds: "input:0", "b0:0", ...
   std::vector<int64_t> shape;
+  /// From "dtype"; f32 in packages that predate integer values.
+  ElementType type = ElementType::F32;
   int64_t numElements() const;
 };
 
@@ -34,12 +38,13 @@ struct UnitInfo {
   std::string device;
   std::vector<std::string> inputs;  // values
   std::vector<std::string> weights; // tensor names in the weights file
-  std::vector<TensorInfo> outputs;  // value and shape of each result
+  std::vector<TensorInfo> outputs;  // value, shape, type of each result
 };
 
 struct WeightTensor {
   std::vector<int64_t> shape;
-  const float *data = nullptr;
+  ElementType type = ElementType::F32; // F32, I8, I16 or I32
+  const void *data = nullptr;          // little-endian, aligned to its type
 };
 
 struct Package {
@@ -60,8 +65,8 @@ struct Package {
 /// the problem.
 bool loadPackage(const std::string &dir, Package &package, std::string &error);
 
-/// Parses a safetensors image (f32 tensors only) into `weights`, pointing
-/// into `bytes`.
+/// Parses a safetensors image (dtypes F32, I8, I16, I32) into `weights`,
+/// pointing into `bytes`.
 bool parseSafetensors(const std::vector<char> &bytes,
                       std::map<std::string, WeightTensor> &weights,
                       std::string &error);

@@ -1,0 +1,97 @@
+//===- PackageTest.cpp - The package weights reader -----------------------===//
+
+#include "runtime/Package.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using namespace lcp;
+
+namespace {
+
+/// A safetensors image: the 8-byte little-endian header size, `header`
+/// padded with spaces to a multiple of 8, then `data`.
+std::vector<char> safetensors(std::string header, const std::string &data) {
+  header.append((8 - header.size() % 8) % 8, ' ');
+  std::string file(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    file[i] = static_cast<char>((uint64_t(header.size()) >> (8 * i)) & 0xff);
+  file += header + data;
+  return std::vector<char>(file.begin(), file.end());
+}
+
+template <typename T> T at(const WeightTensor &w, size_t i) {
+  T v;
+  std::memcpy(&v, static_cast<const char *>(w.data) + i * sizeof(T), sizeof v);
+  return v;
+}
+
+TEST(Safetensors, ReadsIntegerDtypes) {
+  // Little-endian: f32 1.0, i32 -70000 and 5, i16 -300, i8 -3, 127, 0.
+  std::string data("\x00\x00\x80\x3f"
+                   "\x90\xee\xfe\xff\x05\x00\x00\x00"
+                   "\xd4\xfe"
+                   "\xfd\x7f\x00",
+                   17);
+  std::vector<char> bytes = safetensors(
+      R"({"f": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},)"
+      R"( "w": {"dtype": "I32", "shape": [2, 1], "data_offsets": [4, 12]},)"
+      R"( "h": {"dtype": "I16", "shape": [1], "data_offsets": [12, 14]},)"
+      R"( "b": {"dtype": "I8", "shape": [1, 3], "data_offsets": [14, 17]},)"
+      R"( "__metadata__": {"format": "pt"}})",
+      data);
+  std::map<std::string, WeightTensor> weights;
+  std::string error;
+  ASSERT_TRUE(parseSafetensors(bytes, weights, error)) << error;
+  ASSERT_EQ(weights.size(), 4u);
+  EXPECT_EQ(weights["f"].type, ElementType::F32);
+  EXPECT_EQ(at<float>(weights["f"], 0), 1.0f);
+  EXPECT_EQ(weights["w"].type, ElementType::I32);
+  EXPECT_EQ(weights["w"].shape, (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(at<int32_t>(weights["w"], 0), -70000);
+  EXPECT_EQ(at<int32_t>(weights["w"], 1), 5);
+  EXPECT_EQ(weights["h"].type, ElementType::I16);
+  EXPECT_EQ(at<int16_t>(weights["h"], 0), -300);
+  EXPECT_EQ(weights["b"].type, ElementType::I8);
+  EXPECT_EQ(weights["b"].shape, (std::vector<int64_t>{1, 3}));
+  EXPECT_EQ(at<int8_t>(weights["b"], 0), -3);
+  EXPECT_EQ(at<int8_t>(weights["b"], 1), 127);
+  EXPECT_EQ(at<int8_t>(weights["b"], 2), 0);
+}
+
+TEST(Safetensors, RejectsBadDtypesSizesAndAlignment) {
+  struct Case {
+    std::string header;
+    size_t dataSize;
+    std::string message;
+  } cases[] = {
+      {R"({"t": {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]}})", 8,
+       "tensor 't': dtype F64 is not supported (F32, I8, I16, I32)"},
+      {R"({"t": {"dtype": "U8", "shape": [2], "data_offsets": [0, 2]}})", 2,
+       "tensor 't': dtype U8 is not supported"},
+      // Four bytes are two i16, not three.
+      {R"({"t": {"dtype": "I16", "shape": [3], "data_offsets": [0, 4]}})", 4,
+       "tensor 't': data_offsets [0, 4) do not hold i16 shape 3 in 4 bytes"},
+      // Four bytes are four i8, not three.
+      {R"({"t": {"dtype": "I8", "shape": [3], "data_offsets": [0, 4]}})", 4,
+       "do not hold i8 shape 3"},
+      {R"({"t": {"dtype": "I32", "shape": [2], "data_offsets": [0, 4]}})", 8,
+       "do not hold i32 shape 2"},
+      // An i32 that does not start at a multiple of 4.
+      {R"({"t": {"dtype": "I32", "shape": [1], "data_offsets": [2, 6]}})", 8,
+       "data_offsets [2, 6) do not hold i32 shape 1"},
+      {R"({"t": {"dtype": "I16", "shape": [1], "data_offsets": [4, 6]}})", 5,
+       "in 5 bytes of data"},
+  };
+  for (const Case &c : cases) {
+    std::map<std::string, WeightTensor> weights;
+    std::string error;
+    EXPECT_FALSE(parseSafetensors(
+        safetensors(c.header, std::string(c.dataSize, '\0')), weights, error))
+        << c.header;
+    EXPECT_NE(error.find(c.message), std::string::npos) << error;
+  }
+}
+
+} // namespace
