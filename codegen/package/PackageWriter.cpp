@@ -19,9 +19,11 @@
 #include "llvm/Support/Program.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -120,6 +122,9 @@ private:
   }
 
   LogicalResult collectUnits(func::FuncOp func);
+  LogicalResult checkValueTypes();
+  /// The model's name for its input or output `i`.
+  std::string modelValueName(bool input, unsigned i);
   LogicalResult buildCode();
   LogicalResult writeWeights();
   LogicalResult writeManifest();
@@ -138,6 +143,8 @@ private:
   func::FuncOp func;
   std::vector<Unit> units;
   std::vector<std::string> inputValues, outputValues;
+  /// The element type of every value, by name.
+  std::map<std::string, ElementType> valueTypes;
   std::string tempDir;
   std::mutex progressLock, errorLock;
   std::string firstFailure;
@@ -220,6 +227,53 @@ LogicalResult PackageBuilder::collectUnits(func::FuncOp f) {
       unit.generator.name = it->second;
     }
   }
+  return success();
+}
+
+std::string PackageBuilder::modelValueName(bool input, unsigned i) {
+  auto attr = input ? func.getArgAttrOfType<StringAttr>(i, "lcp.name")
+                    : func.getResultAttrOfType<StringAttr>(i, "lcp.name");
+  return attr ? attr.str() : (input ? "input" : "output") + std::to_string(i);
+}
+
+LogicalResult PackageBuilder::checkValueTypes() {
+  // Model inputs and outputs are f32 (the C API exchanges floats); inside,
+  // a value has the type of the pipeline argument that produces it, and
+  // every pipeline that reads it must take that type.
+  for (const std::string &v : inputValues)
+    valueTypes[v] = ElementType::F32;
+  for (Unit &u : units) {
+    std::vector<const halide::PipelineArg *> ins, outs;
+    for (const halide::PipelineArg &arg : u.generator.args) {
+      if (arg.kind == halide::PipelineArg::Kind::Input)
+        ins.push_back(&arg);
+      if (arg.kind == halide::PipelineArg::Kind::Output)
+        outs.push_back(&arg);
+    }
+    if (ins.size() != u.inputs.size() || outs.size() != u.outputs.size())
+      return error() << "unit '" << u.id << "' reads " << u.inputs.size()
+                     << " values and defines " << u.outputs.size()
+                     << ", but its pipeline takes " << ins.size()
+                     << " inputs and " << outs.size() << " outputs";
+    for (auto [k, v] : llvm::enumerate(u.inputs))
+      if (ins[k]->type != valueTypes.at(v))
+        return error() << "unit '" << u.id << "' reads '" << v << "' ("
+                       << toString(valueTypes.at(v)) << ") as "
+                       << toString(ins[k]->type);
+    for (auto [k, v] : llvm::enumerate(u.outputs)) {
+      if (outs[k]->type == ElementType::I64)
+        return error() << "unit '" << u.id << "' defines '" << v
+                       << "' as i64, which packages do not hold (f32, i8, "
+                          "i16, i32)";
+      valueTypes[v] = outs[k]->type;
+    }
+  }
+  for (auto [i, v] : llvm::enumerate(outputValues))
+    if (valueTypes.at(v) != ElementType::F32)
+      return error() << "model output '" << modelValueName(false, i) << "' ('"
+                     << v << "') is " << toString(valueTypes.at(v))
+                     << "; a model's outputs must be f32 (dequantize them "
+                        "in the model)";
   return success();
 }
 
@@ -425,33 +479,121 @@ LogicalResult PackageBuilder::buildCode() {
   return success();
 }
 
+/// The safetensors dtype of `type`, or null for a type packages do not hold.
+const char *safetensorsDtype(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+    return "F32";
+  case ElementType::I8:
+    return "I8";
+  case ElementType::I16:
+    return "I16";
+  case ElementType::I32:
+    return "I32";
+  case ElementType::I64:
+    return nullptr;
+  }
+  return nullptr;
+}
+
+/// Appends `bits` little-endian in `bytes` bytes, whatever the host's order.
+void appendLittleEndian(std::string &data, uint64_t bits, int64_t bytes) {
+  for (int64_t i = 0; i < bytes; ++i)
+    data.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
+}
+
 LogicalResult PackageBuilder::writeWeights() {
   // safetensors: an 8-byte little-endian header size, a JSON header naming
   // each tensor's dtype, shape and byte range, then the data.
-  llvm::json::Object header;
-  std::string data;
+  struct Stored {
+    std::string name;
+    ElementType type;
+    std::vector<int64_t> shape;
+    std::string bytes;
+  };
+  std::vector<Stored> tensors;
   for (Unit &u : units)
     for (halide::PipelineArg &arg : u.generator.args) {
       if (arg.kind != halide::PipelineArg::Kind::Weight)
         continue;
-      SmallVector<HostTensor> values;
-      if (failed(cast<ConstantOp>(arg.constant).evaluate({}, values)))
-        return failure();
+      std::string name = u.id + "." + arg.name;
+      const char *dtype = safetensorsDtype(arg.type);
+      if (!dtype)
+        return error() << "weight '" << name << "' has element type "
+                       << toString(arg.type)
+                       << ", which packages do not hold (f32, i8, i16, i32)";
+      HostTensor tensor;
+      if (arg.constant) {
+        SmallVector<HostTensor> values;
+        if (failed(cast<ConstantOp>(arg.constant).evaluate({}, values)))
+          return failure();
+        tensor = std::move(values[0]);
+        if (tensor.type != arg.type)
+          return error() << "weight '" << name << "' holds "
+                         << toString(tensor.type)
+                         << " values, but its pipeline argument is "
+                         << toString(arg.type);
+      } else {
+        // Values the emitter computed (requantize multipliers): integers.
+        if (arg.type == ElementType::F32 ||
+            static_cast<int64_t>(arg.values.size()) !=
+                checkedNumElements(arg.shape))
+          return error() << "weight '" << name << "' has no constant and "
+                         << arg.values.size() << " " << toString(arg.type)
+                         << " values for shape " << shapeToString(arg.shape);
+        tensor.type = arg.type;
+        tensor.shape = arg.shape;
+        tensor.ints = arg.values;
+      }
       if (!arg.permutation.empty())
-        values[0] = transpose(values[0], arg.permutation);
-      size_t begin = data.size();
-      data.append(reinterpret_cast<const char *>(values[0].f32.data()),
-                  values[0].f32.size() * sizeof(float));
-      llvm::json::Array shape;
-      for (int64_t d : arg.shape)
-        shape.push_back(d);
-      header[u.id + "." + arg.name] = llvm::json::Object{
-          {"dtype", "F32"},
-          {"shape", std::move(shape)},
-          {"data_offsets",
-           llvm::json::Array{static_cast<int64_t>(begin),
-                             static_cast<int64_t>(data.size())}}};
+        tensor = transpose(tensor, arg.permutation);
+      if (tensor.shape != arg.shape)
+        return error() << "weight '" << name << "' has shape "
+                       << shapeToString(tensor.shape)
+                       << ", but its pipeline argument is "
+                       << shapeToString(arg.shape);
+      Stored stored{name, arg.type, arg.shape, {}};
+      int64_t width = storageBytes(arg.type);
+      if (tensor.isFloat()) {
+        stored.bytes.reserve(tensor.f32.size() * width);
+        for (float v : tensor.f32) {
+          uint32_t bits;
+          std::memcpy(&bits, &v, sizeof bits);
+          appendLittleEndian(stored.bytes, bits, width);
+        }
+      } else {
+        int64_t hi = (int64_t(1) << (8 * width - 1)) - 1, lo = -hi - 1;
+        stored.bytes.reserve(tensor.ints.size() * width);
+        for (int64_t v : tensor.ints) {
+          if (v < lo || v > hi)
+            return error() << "weight '" << name << "' holds " << v
+                           << ", which does not fit " << toString(arg.type);
+          appendLittleEndian(stored.bytes, static_cast<uint64_t>(v), width);
+        }
+      }
+      tensors.push_back(std::move(stored));
     }
+  // Wider elements first: every tensor then starts at a multiple of its
+  // element size (Halide assumes buffers are aligned so) with no gaps
+  // between tensors, which safetensors readers reject.
+  std::stable_sort(tensors.begin(), tensors.end(),
+                   [](const Stored &a, const Stored &b) {
+                     return storageBytes(a.type) > storageBytes(b.type);
+                   });
+  llvm::json::Object header;
+  std::string data;
+  for (Stored &t : tensors) {
+    size_t begin = data.size();
+    data += t.bytes;
+    llvm::json::Array shape;
+    for (int64_t d : t.shape)
+      shape.push_back(d);
+    header[t.name] = llvm::json::Object{
+        {"dtype", safetensorsDtype(t.type)},
+        {"shape", std::move(shape)},
+        {"data_offsets", llvm::json::Array{static_cast<int64_t>(begin),
+                                           static_cast<int64_t>(data.size())}}};
+  }
   std::string headerText;
   llvm::raw_string_ostream(headerText) << llvm::json::Value(std::move(header));
   // Pad the header so that the data starts 8-byte aligned.
@@ -472,21 +614,16 @@ LogicalResult PackageBuilder::writeManifest() {
       a.push_back(d);
     return a;
   };
-  auto nameOf = [&](bool input, unsigned i) -> std::string {
-    auto attr = input ? func.getArgAttrOfType<StringAttr>(i, "lcp.name")
-                      : func.getResultAttrOfType<StringAttr>(i, "lcp.name");
-    return attr ? attr.str() : (input ? "input" : "output") + std::to_string(i);
-  };
   llvm::json::Array inputs, outputs, unitList;
   for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
     inputs.push_back(llvm::json::Object{
-        {"name", nameOf(true, i)},
+        {"name", modelValueName(true, i)},
         {"value", inputValues[i]},
         {"shape", shapeJson(cast<ShapedType>(type).getShape())},
         {"dtype", "f32"}});
   for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
     outputs.push_back(llvm::json::Object{
-        {"name", nameOf(false, i)},
+        {"name", modelValueName(false, i)},
         {"value", outputValues[i]},
         {"shape", shapeJson(cast<ShapedType>(type).getShape())},
         {"dtype", "f32"}});
@@ -500,7 +637,8 @@ LogicalResult PackageBuilder::writeManifest() {
         weights.push_back(u.id + "." + arg.name);
       if (arg.kind == halide::PipelineArg::Kind::Output)
         out.push_back(llvm::json::Object{{"value", u.outputs[k++]},
-                                         {"shape", shapeJson(arg.shape)}});
+                                         {"shape", shapeJson(arg.shape)},
+                                         {"dtype", toString(arg.type)}});
     }
     llvm::json::Object unit{{"id", u.id},
                             {"kind", u.kind},
@@ -601,6 +739,9 @@ LogicalResult PackageBuilder::run() {
       *options.generatorsOnly << u.source << "\n";
     return success();
   }
+  // Before the slow part: a package must be consistent to be loaded.
+  if (failed(checkValueTypes()))
+    return failure();
   tempDir =
       out + ".lcp-tmp-" + std::to_string(llvm::sys::Process::getProcessId());
   fs::remove_directories(tempDir);
