@@ -49,6 +49,40 @@ halide::VectorUnit hostVectorUnit() {
   return {4, 16};
 }
 
+/// The host as a Halide target string, from the features LLVM finds on
+/// this CPU. Halide 14's own "host" detection takes any CPU with AVX-512
+/// BF16 and VNNI for a Sapphire Rapids, whose target lets LLVM use
+/// AVX512-FP16 instructions: on a CPU without them (AMD Zen 4, say) the code
+/// dies of an illegal instruction. Non-x86 hosts keep Halide's detection.
+std::string hostHalideTarget() {
+  StringRef triple = LLVM_HOST_TRIPLE;
+  if (!triple.starts_with("x86_64"))
+    return "host";
+  llvm::StringMap<bool> f = llvm::sys::getHostCPUFeatures();
+  std::string target = "x86-64-linux";
+  auto add = [&](bool present, StringRef feature) {
+    if (present)
+      target += ("-" + feature).str();
+  };
+  add(f.lookup("sse4.1"), "sse41");
+  add(f.lookup("avx"), "avx");
+  add(f.lookup("avx2"), "avx2");
+  add(f.lookup("fma"), "fma");
+  add(f.lookup("f16c"), "f16c");
+  bool avx512 = f.lookup("avx512f") && f.lookup("avx512cd");
+  add(avx512, "avx512");
+  bool skylake = avx512 && f.lookup("avx512vl") && f.lookup("avx512bw") &&
+                 f.lookup("avx512dq");
+  add(skylake, "avx512_skylake");
+  bool cannonlake =
+      skylake && f.lookup("avx512ifma") && f.lookup("avx512vbmi");
+  add(cannonlake, "avx512_cannonlake");
+  add(cannonlake && f.lookup("avx512bf16") && f.lookup("avx512vnni") &&
+          f.lookup("avx512fp16"),
+      "avx512_sapphirerapids");
+  return target;
+}
+
 } // namespace
 
 bool lookupTarget(StringRef name, TargetInfo &target, std::string &error) {
@@ -70,8 +104,10 @@ bool lookupTarget(StringRef name, TargetInfo &target, std::string &error) {
   for (const TargetInfo &t : targets)
     if (t.name == wanted) {
       target = t;
-      if (t.halideTarget == "host")
+      if (t.halideTarget == "host") {
+        target.halideTarget = hostHalideTarget();
         target.vector = hostVectorUnit();
+      }
       return true;
     }
   error = "unknown target '" + name.str() +
