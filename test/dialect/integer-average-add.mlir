@@ -5,6 +5,15 @@
 // CHECK: output 1 matches
 // CHECK: output 2 matches
 
+// The same cases compiled by the CPU backend give the same bits as the
+// reference evaluator.
+// RUN: lcp-run %s --input %t.a.npy --input %t.r.npy --output %t.ref0.npy --output %t.ref1.npy --output %t.ref2.npy
+// RUN: rm -rf %t.pkg && lcp-compile -q %s -o %t.pkg
+// RUN: lcp-run %t.pkg --input %t.a.npy --input %t.r.npy --output %t.pkg0.npy --output %t.pkg1.npy --output %t.pkg2.npy
+// RUN: cmp %t.ref0.npy %t.pkg0.npy
+// RUN: cmp %t.ref1.npy %t.pkg1.npy
+// RUN: cmp %t.ref2.npy %t.pkg2.npy
+
 // Residual add, global and windowed average pooling on int8, worked out by
 // hand (docs/INTEGER.md).
 //

@@ -2,6 +2,13 @@
 // RUN: lcp-run %s --input %t.x.npy --expect %t.want.npy | FileCheck %s
 // CHECK: output 0 matches
 
+// The same cases compiled by the CPU backend give the same bits as the
+// reference evaluator.
+// RUN: lcp-run %s --input %t.x.npy --output %t.ref0.npy
+// RUN: rm -rf %t.pkg && lcp-compile -q %s -o %t.pkg
+// RUN: lcp-run %t.pkg --input %t.x.npy --output %t.pkg0.npy
+// RUN: cmp %t.ref0.npy %t.pkg0.npy
+
 // Clip on int8, worked out by hand (docs/INTEGER.md): the bounds are
 // quantized by the compiler rule, half away from zero. With scale 0.25 and
 // zero point 0 (inv_scale 4), x = [-1.0, -0.5, 0.5, 1.0] is [floor(-3.5),

@@ -3,6 +3,13 @@
 // RUN: lcp-run %s --input %t.x.npy --expect %t.want.npy | FileCheck %s
 // CHECK: output 0 matches
 
+// The same cases compiled by the CPU backend give the same bits as the
+// reference evaluator.
+// RUN: lcp-run %s --input %t.x.npy --output %t.ref0.npy
+// RUN: rm -rf %t.pkg && lcp-compile -q %s -o %t.pkg
+// RUN: lcp-run %t.pkg --input %t.x.npy --output %t.pkg0.npy
+// RUN: cmp %t.ref0.npy %t.pkg0.npy
+
 // The integer contract (docs/INTEGER.md) through quantize, requantize and
 // dequantize, worked out by hand. Quantize with scale 0.1 and zero point
 // -3 (inv_scale 10): q = floor(10x + 0.5) - 3 clamped to [-128, 127]:

@@ -6,6 +6,16 @@
 // CHECK: output 2 matches
 // CHECK: output 3 matches
 
+// The same cases compiled by the CPU backend give the same bits as the
+// reference evaluator.
+// RUN: lcp-run %s --input %t.x.npy --input %t.r.npy --output %t.ref0.npy --output %t.ref1.npy --output %t.ref2.npy --output %t.ref3.npy
+// RUN: rm -rf %t.pkg && lcp-compile -q %s -o %t.pkg
+// RUN: lcp-run %t.pkg --input %t.x.npy --input %t.r.npy --output %t.pkg0.npy --output %t.pkg1.npy --output %t.pkg2.npy --output %t.pkg3.npy
+// RUN: cmp %t.ref0.npy %t.pkg0.npy
+// RUN: cmp %t.ref1.npy %t.pkg1.npy
+// RUN: cmp %t.ref2.npy %t.pkg2.npy
+// RUN: cmp %t.ref3.npy %t.pkg3.npy
+
 // fixed16 average pooling and residual adds, worked out by hand
 // (docs/INTEGER.md): the int8 requantize rule with zero point 0, scales
 // 2^-f and the int16 clamp.

@@ -2,6 +2,13 @@
 // RUN: lcp-run %s --input %t.x.npy --expect %t.want.npy | FileCheck %s
 // CHECK: output 0 matches
 
+// The same cases compiled by the CPU backend give the same bits as the
+// reference evaluator.
+// RUN: lcp-run %s --input %t.x.npy --output %t.ref0.npy
+// RUN: rm -rf %t.pkg && lcp-compile -q %s -o %t.pkg
+// RUN: lcp-run %t.pkg --input %t.x.npy --output %t.pkg0.npy
+// RUN: cmp %t.ref0.npy %t.pkg0.npy
+
 // A fixed16 (Q3.13) dense layer, worked out by hand (docs/INTEGER.md).
 // x = [0.5, -0.5] quantized with inv_scale 2^13: [floor(4096.5),
 // floor(-4095.5)] = [4096, -4096]. Weights (Q3.13) [[4096, 2048], [1, 0],

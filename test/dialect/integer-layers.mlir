@@ -6,6 +6,15 @@
 // CHECK: output 1 matches
 // CHECK: output 2 matches
 
+// The same cases compiled by the CPU backend give the same bits as the
+// reference evaluator.
+// RUN: lcp-run %s --input %t.x.npy --input %t.c.npy --output %t.ref0.npy --output %t.ref1.npy --output %t.ref2.npy
+// RUN: rm -rf %t.pkg && lcp-compile -q %s -o %t.pkg
+// RUN: lcp-run %t.pkg --input %t.x.npy --input %t.c.npy --output %t.pkg0.npy --output %t.pkg1.npy --output %t.pkg2.npy
+// RUN: cmp %t.ref0.npy %t.pkg0.npy
+// RUN: cmp %t.ref1.npy %t.pkg1.npy
+// RUN: cmp %t.ref2.npy %t.pkg2.npy
+
 // The int8 contract (docs/INTEGER.md) through a dense layer, a relu and a
 // padded convolution, worked out by hand.
 //

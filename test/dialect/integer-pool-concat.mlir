@@ -4,6 +4,14 @@
 // CHECK: output 0 matches
 // CHECK: output 1 matches
 
+// The same cases compiled by the CPU backend give the same bits as the
+// reference evaluator.
+// RUN: lcp-run %s --input %t.p.npy --output %t.ref0.npy --output %t.ref1.npy
+// RUN: rm -rf %t.pkg && lcp-compile -q %s -o %t.pkg
+// RUN: lcp-run %t.pkg --input %t.p.npy --output %t.pkg0.npy --output %t.pkg1.npy
+// RUN: cmp %t.ref0.npy %t.pkg0.npy
+// RUN: cmp %t.ref1.npy %t.pkg1.npy
+
 // Max pooling and concatenation on int8, worked out by hand. Quantized
 // with scale 0.25 and zero point 2 (inv_scale 4), the input
 // [[-1.0, 0.5], [0.25, -0.75]] is [[floor(-3.5), floor(2.5)],
