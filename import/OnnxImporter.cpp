@@ -11,6 +11,7 @@
 
 #include "import/OnnxImporter.h"
 #include "dialect/LcpOps.h"
+#include "dialect/ResourceNames.h"
 #include "dialect/ShapeInference.h"
 #include "import/ModelLoader.h"
 #include "import/onnx.pb.h"
@@ -838,7 +839,7 @@ Value GraphImporter::materialize(const std::string &name,
     value = DenseElementsAttr::get(type, ArrayRef<float>(constant.f32));
   } else {
     value = DenseResourceElementsAttr::get(
-        type, name,
+        type, resourceKey(name),
         HeapAsmResourceBlob::allocateAndCopyInferAlign(
             ArrayRef<float>(constant.f32)));
   }

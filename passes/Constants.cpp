@@ -1,6 +1,7 @@
 //===- Constants.cpp - Creating and cleaning up weight constants ----------===//
 
 #include "passes/Constants.h"
+#include "dialect/ResourceNames.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -20,7 +21,7 @@ ConstantOp createConstant(OpBuilder &builder, Location loc,
     attr = DenseElementsAttr::get(type, ArrayRef<float>(value.f32));
   else
     attr = DenseResourceElementsAttr::get(
-        type, name,
+        type, resourceKey(name),
         HeapAsmResourceBlob::allocateAndCopyInferAlign(
             ArrayRef<float>(value.f32)));
   return builder.create<ConstantOp>(loc, type, attr);
@@ -37,7 +38,7 @@ ConstantOp createQuantizedConstant(OpBuilder &builder, Location loc,
     for (unsigned b = 0; b < bytes; ++b)
       data[i * bytes + b] = static_cast<char>((uint64_t(v) >> (8 * b)) & 0xff);
   auto attr = DenseResourceElementsAttr::get(
-      type, name,
+      type, resourceKey(name),
       HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(data),
                                                     alignof(int32_t)));
   return builder.create<ConstantOp>(loc, type, attr);
