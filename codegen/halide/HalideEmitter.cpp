@@ -818,17 +818,34 @@ LogicalResult UnitEmitter::emitLRN(LRNOp op) {
   std::string r = newName("r");
   code << llvm::formatv("    RDom {0}(0, {1}, \"{0}\");\n", r, size);
   code << "    Func " << squares << "(\"" << squares << "\");\n";
-  code << llvm::formatv("    {0}(x, y, c, n) = sum({1}(x, y, c - {2} + {3}, "
-                        "n) * {1}(x, y, c - {2} + {3}, n));\n",
+  // Strict f32 (no fused multiply-adds), in the reference evaluator's
+  // order: in a quantized model the LRN runs between integer layers, and
+  // its bits decide how the next quantize step rounds.
+  code << llvm::formatv("    {0}(x, y, c, n) = sum(strict_float({1}(x, y, c - "
+                        "{2} + {3}, n) * {1}(x, y, c - {2} + {3}, n)));\n",
                         squares, padded, before, r);
   schedule << "    " << squares << ".compute_root().vectorize(x, vec, "
            << "TailStrategy::GuardWithIf).parallel(c);\n";
   defineFunc(op.getOutput(), "lrn");
-  code << "    " << lhs(op.getOutput()) << " = " << lhs(op.getInput())
-       << " / pow(" << floatLiteral(op.getBias().convertToFloat()) << " + "
-       << floatLiteral(op.getAlpha().convertToFloat() / size) << " * "
-       << squares << "(x, y, c, n), "
-       << floatLiteral(op.getBeta().convertToFloat()) << ");\n";
+  // Halide's own pow differs from the C library's in the last bits; in a
+  // quantized unit those bits decide roundings, so it calls powf, as the
+  // reference evaluator does (scalar calls, a small cost next to the
+  // convolutions).
+  bool exact =
+      llvm::any_of(body.getOps<QuantizeOp>(), [](auto) { return true; });
+  std::string base = floatLiteral(op.getBias().convertToFloat()) + " + " +
+                     floatLiteral(op.getAlpha().convertToFloat() / size) +
+                     " * " + squares + "(x, y, c, n)";
+  std::string exponent = floatLiteral(op.getBeta().convertToFloat());
+  std::string power =
+      exact ? llvm::formatv("Internal::Call::make(Float(32), \"powf\", "
+                            "{{strict_float({0}), {1}}, "
+                            "Internal::Call::PureExtern)",
+                            base, exponent)
+                  .str()
+            : "pow(" + base + ", " + exponent + ")";
+  code << "    " << lhs(op.getOutput()) << " = strict_float("
+       << lhs(op.getInput()) << " / " << power << ");\n";
   return success();
 }
 
