@@ -10,6 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 using namespace lcp::integer;
 
 namespace {
@@ -146,3 +150,29 @@ TEST(IntegerSemantics, InputQuantization) {
 }
 
 } // namespace
+
+// The table-driven corner cases (test/Inputs/requantize_corners.txt, results
+// computed by requantize_corners.py from docs/INTEGER.md): the same rows
+// run through the reference evaluator and the compiled CPU package in
+// test/codegen/requantize-corners.test.
+TEST(IntegerSemantics, RequantizeTable) {
+  std::ifstream table(LCP_TEST_INPUTS "/requantize_corners.txt");
+  ASSERT_TRUE(table) << "cannot open requantize_corners.txt";
+  std::string line;
+  int rows = 0;
+  while (std::getline(table, line)) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    std::istringstream fields(line);
+    int bits, zpIn, zpOut;
+    double scaleOut;
+    int32_t q, y;
+    ASSERT_TRUE(fields >> bits >> scaleOut >> zpIn >> zpOut >> q >> y) << line;
+    int32_t lo = -(1 << (bits - 1)), hi = (1 << (bits - 1)) - 1;
+    Multiplier m;
+    ASSERT_EQ(quantizeMultiplier(1.0 / scaleOut, m), nullptr) << line;
+    EXPECT_EQ(requantize(q - zpIn, m, zpOut, lo, hi), y) << line;
+    ++rows;
+  }
+  EXPECT_GT(rows, 700);
+}
