@@ -204,10 +204,12 @@ private:
   /// A Func that reads `v` with a constant value outside its spatial
   /// extent, for padded windows.
   std::string exterior(Value v, StringRef value) {
-    ArrayRef<int64_t> s = shapeOf(v);
+    return exterior(names.lookup(v), shapeOf(v), value);
+  }
+  std::string exterior(StringRef func, ArrayRef<int64_t> s, StringRef value) {
     std::string n = newName("pad");
     code << "    Func " << n << " = BoundaryConditions::constant_exterior("
-         << names.lookup(v) << ", " << value << ", {";
+         << func << ", " << value << ", {";
     for (int64_t i = s.size() - 1; i >= 0; --i)
       code << "{0, " << s[i] << "}" << (i ? ", " : "");
     code << "});\n";
@@ -246,6 +248,13 @@ private:
   /// accumulator Func `acc` (element coordinates `at`, channel `channel`).
   LogicalResult emitLayerRequantize(Operation *op, Value input, Value weight,
                                     Value out, StringRef acc);
+  /// How an integer layer accumulates: the real-valued Funcs of its input
+  /// (`x - zp`) and weights, of C++ type `type` ("float" or "double").
+  struct ExactOperands {
+    std::string type, input, weight;
+  };
+  FailureOr<ExactOperands> exactOperands(Operation *op, Value input,
+                                         Value weight, Value bias);
   /// An int32 table the emitter computes (multipliers per channel or per
   /// window count), passed to the pipeline like a weight.
   std::string addTable(StringRef prefix, std::vector<int64_t> values);
@@ -474,6 +483,81 @@ void UnitEmitter::scheduleDense(Value result) {
       "    {0}.update().reorder({1}, {2}).vectorize({1});\n", partial, u, ro);
 }
 
+/// Integer layers accumulate in the narrowest type that is exact for them:
+/// every product and partial sum is an integer bounded by the layer's bound
+/// (from its actual weights and biases: max over channels of |bias| +
+/// max|x - zp| * sum|w|), and f32 holds integers below 2^24 exactly, int32
+/// below 2^31, f64 below 2^53. So most layers get the f32 path's vectorized
+/// multiply-adds, and every layer the bits of the int32 (int8) or 48-bit
+/// (fixed16) accumulator of docs/INTEGER.md.
+FailureOr<UnitEmitter::ExactOperands> UnitEmitter::exactOperands(Operation *op,
+                                                                 Value input,
+                                                                 Value weight,
+                                                                 Value bias) {
+  quant::UniformQuantizedType in = quantTypeOf(input);
+  auto constantOf = [](Value v) -> std::optional<HostTensor> {
+    SmallVector<HostTensor> values;
+    auto c = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
+    if (!c || failed(c.evaluate({}, values)) || values.front().isFloat())
+      return std::nullopt;
+    return values.front();
+  };
+  std::optional<HostTensor> w = constantOf(weight), b;
+  if (bias)
+    b = constantOf(bias);
+  if (!in || !w || (bias && !b))
+    return op->emitOpError() << "integer code needs a quantized input and "
+                                "quantized constant weights and bias";
+  // The largest |x - zp| of the input's storage.
+  double maxInput =
+      std::max<double>(in.getStorageTypeMax() - in.getZeroPoint(),
+                       in.getZeroPoint() - in.getStorageTypeMin());
+  int64_t channels = w->shape[0], row = w->numElements() / channels;
+  double bound = 0.0;
+  for (int64_t c = 0; c < channels; ++c) {
+    double sum = b ? std::fabs(double(b->ints[c])) : 0.0;
+    for (int64_t i = 0; i < row; ++i)
+      sum += maxInput * std::fabs(double(w->ints[c * row + i]));
+    bound = std::max(bound, sum);
+  }
+  ExactOperands r;
+  // f32 where it is exact (the widest vectors); else int32 (int8 layers,
+  // whose bound is below 2^31); else f64 (fixed16), faster than int64.
+  if (bound < std::ldexp(1.0, 24))
+    r.type = "float";
+  else if (bound < std::ldexp(1.0, 31))
+    r.type = "int32_t";
+  else if (bound < std::ldexp(1.0, 53))
+    r.type = "double";
+  else
+    return op->emitOpError() << "accumulator bound " << bound
+                             << " is beyond exact f64 arithmetic";
+  // x - zp, materialized once per inference (in a padded buffer or on its
+  // own), and the weights converted once.
+  r.input = newName("real");
+  int64_t rank = shapeOf(input).size();
+  SmallVector<std::string> vars;
+  for (int64_t i = 0; i < rank; ++i)
+    vars.push_back(kVars[i]);
+  std::string args = llvm::join(vars, ", ");
+  code << llvm::formatv(
+      "    Func {0}(\"{0}\");\n    {0}({1}) = cast<{2}>({3}({1})) "
+      "- cast<{2}>({4});\n",
+      r.input, args, r.type, names.lookup(input), in.getZeroPoint());
+  r.weight = newName("wreal");
+  int64_t wrank = shapeOf(weight).size();
+  vars.clear();
+  for (int64_t i = 0; i < wrank; ++i)
+    vars.push_back(kVars[i]);
+  std::string wargs = llvm::join(vars, ", ");
+  code << llvm::formatv(
+      "    Func {0}(\"{0}\");\n    {0}({1}) = cast<{2}>({3}({1}));\n", r.weight,
+      wargs, r.type, names.lookup(weight));
+  schedule << "    " << r.weight
+           << ".compute_root().vectorize(x, vec, TailStrategy::GuardWithIf);\n";
+  return r;
+}
+
 LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
   ArrayRef<int64_t> w = shapeOf(op.getWeight());
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
@@ -482,22 +566,31 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
   int64_t perGroup = w[0] / groups;
   Value out = op.getOutput();
   bool integer = isQuantized(out);
-  quant::UniformQuantizedType in = quantTypeOf(op.getInput());
-  // Padding is a real zero: 0.0f, or the input's zero point.
-  std::string padded = exterior(
-      op.getInput(),
-      integer ? llvm::formatv("cast<{0}>({1})", storageOf(op.getInput()),
-                              in ? in.getZeroPoint() : 0)
-                    .str()
-              : "0.0f");
+  std::optional<ExactOperands> exact;
+  if (integer) {
+    FailureOr<ExactOperands> e =
+        exactOperands(op, op.getInput(), op.getWeight(), op.getBias());
+    if (failed(e))
+      return failure();
+    exact = *e;
+  }
+  bool padded0 = llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
+  // Padding is a real zero (for integers: x - zp = 0).
+  std::string padded = integer ? exterior(exact->input, shapeOf(op.getInput()),
+                                          "cast<" + exact->type + ">(0)")
+                               : exterior(op.getInput(), "0.0f");
   // The padded input is materialized once, so that the inner loops read a
   // plain buffer instead of testing every tap against the borders.
   // Its outermost loop with work in it is parallel: channels, else rows.
-  if (llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
+  if (padded0)
     schedule << llvm::formatv("    {0}.compute_root().vectorize({0}.args()[0], "
                               "vec, TailStrategy::GuardWithIf).parallel({0}."
                               "args()[{1}]);\n",
                               padded, shapeOf(op.getInput())[1] > 1 ? 2 : 1);
+  else if (integer)
+    schedule << "    " << exact->input
+             << ".compute_root().vectorize(x, vec, "
+                "TailStrategy::GuardWithIf);\n";
   std::string acc;
   if (integer) {
     acc = newName("acc");
@@ -515,40 +608,27 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
           ? r + ".z"
           : llvm::formatv("(c / {0}) * {1} + {2}.z", perGroup, w[1], r).str();
   // Weights stored output channels innermost are read w(c, kw, kh, in).
-  std::string weight = convTilings.lookup(out).acrossChannels
-                           ? llvm::formatv("{0}(c, {1}.x, {1}.y, {1}.z)",
-                                           names.lookup(op.getWeight()), r)
-                                 .str()
-                           : llvm::formatv("{0}({1}.x, {1}.y, {1}.z, c)",
-                                           names.lookup(op.getWeight()), r)
-                                 .str();
+  std::string weights = integer ? exact->weight : names.lookup(op.getWeight());
+  std::string weight =
+      convTilings.lookup(out).acrossChannels
+          ? llvm::formatv("{0}(c, {1}.x, {1}.y, {1}.z)", weights, r).str()
+          : llvm::formatv("{0}({1}.x, {1}.y, {1}.z, c)", weights, r).str();
   std::string tap =
       padded + llvm::formatv("(x * {0} + {1}.x * {2} - {3}, y * {4} + {1}.y * "
                              "{5} - {6}, {7}, n)",
                              strides[1], r, dil[1], pads[1], strides[0], dil[0],
                              pads[0], channel)
                    .str();
-  if (!integer) {
-    std::string f = lhs(out);
-    code << "    " << f << " = "
-         << (op.getBias() ? at(op.getBias(), {"c"}) : "0.0f") << ";\n";
-    code << "    " << f << " += " << weight << " * " << tap << ";\n";
+  std::string f = integer ? acc + "(x, y, c, n)" : lhs(out);
+  std::string init = integer
+                         ? (op.getBias() ? "cast<" + exact->type + ">(" +
+                                               at(op.getBias(), {"c"}) + ")"
+                                         : "cast<" + exact->type + ">(0)")
+                         : (op.getBias() ? at(op.getBias(), {"c"}) : "0.0f");
+  code << "    " << f << " = " << init << ";\n";
+  code << "    " << f << " += " << weight << " * " << tap << ";\n";
+  if (!integer)
     return success();
-  }
-  // int8: int32 accumulators of (x - zp) * w; fixed16: 48-bit ones (int64)
-  // of x * w, each product exact in int32.
-  bool fixed16 = in && in.getStorageTypeIntegralWidth() == 16;
-  const char *accType = fixed16 ? "int64_t" : "int32_t";
-  std::string f = acc + "(x, y, c, n)";
-  code << "    " << f << " = cast<" << accType << ">("
-       << (op.getBias() ? at(op.getBias(), {"c"}) : "0") << ");\n";
-  if (fixed16)
-    code << "    " << f << " += cast<int64_t>(cast<int32_t>(" << weight
-         << ") * cast<int32_t>(" << tap << "));\n";
-  else
-    code << "    " << f << " += cast<int32_t>(" << weight
-         << ") * (cast<int32_t>(" << tap << ") - " << in.getZeroPoint()
-         << ");\n";
   return emitLayerRequantize(op, op.getInput(), op.getWeight(), out, acc);
 }
 
@@ -573,7 +653,10 @@ LogicalResult UnitEmitter::emitLayerRequantize(Operation *op, Value input,
   if (failed(r))
     return failure();
   defineFunc(out, "rq");
-  std::string a = (acc + (isConv ? "(x, y, c, n)" : "(x, y)")).str();
+  // The accumulator holds an exact integer (see exactOperands).
+  std::string a =
+      ("cast<int64_t>(" + acc + (isConv ? "(x, y, c, n)" : "(x, y)") + ")")
+          .str();
   std::string y;
   if (r->fixed16) {
     // Back to int16: shift right by f_in + f_w - f_out, rounding half up.
@@ -611,8 +694,17 @@ LogicalResult UnitEmitter::emitDense(DenseOp op) {
   int64_t k = shapeOf(op.getWeight())[1];
   Value out = op.getOutput();
   bool integer = isQuantized(out);
+  std::optional<ExactOperands> exact;
   std::string acc;
   if (integer) {
+    FailureOr<ExactOperands> e =
+        exactOperands(op, op.getInput(), op.getWeight(), op.getBias());
+    if (failed(e))
+      return failure();
+    exact = *e;
+    schedule << "    " << exact->input
+             << ".compute_root().vectorize(x, vec, "
+                "TailStrategy::GuardWithIf);\n";
     acc = newName("acc");
     accumulators[out] = acc;
     code << "    Func " << acc << "(\"" << acc << "\");\n";
@@ -622,28 +714,21 @@ LogicalResult UnitEmitter::emitDense(DenseOp op) {
   std::string r = newName("r");
   reductionDomains[out] = r;
   code << llvm::formatv("    RDom {0}(0, {1}, \"{0}\");\n", r, k);
-  std::string weight = names.lookup(op.getWeight()) + "(" + r + ", x)";
-  std::string x = names.lookup(op.getInput()) + "(" + r + ", y)";
-  if (!integer) {
-    std::string f = lhs(out);
-    code << "    " << f << " = "
-         << (op.getBias() ? at(op.getBias(), {"x"}) : "0.0f") << ";\n";
-    code << "    " << f << " += " << weight << " * " << x << ";\n";
+  std::string weight =
+      (integer ? exact->weight : names.lookup(op.getWeight())) + "(" + r +
+      ", x)";
+  std::string x =
+      (integer ? exact->input : names.lookup(op.getInput())) + "(" + r + ", y)";
+  std::string f = integer ? acc + "(x, y)" : lhs(out);
+  std::string init = integer
+                         ? (op.getBias() ? "cast<" + exact->type + ">(" +
+                                               at(op.getBias(), {"x"}) + ")"
+                                         : "cast<" + exact->type + ">(0)")
+                         : (op.getBias() ? at(op.getBias(), {"x"}) : "0.0f");
+  code << "    " << f << " = " << init << ";\n";
+  code << "    " << f << " += " << weight << " * " << x << ";\n";
+  if (!integer)
     return success();
-  }
-  quant::UniformQuantizedType in = quantTypeOf(op.getInput());
-  bool fixed16 = in && in.getStorageTypeIntegralWidth() == 16;
-  const char *accType = fixed16 ? "int64_t" : "int32_t";
-  std::string f = acc + "(x, y)";
-  code << "    " << f << " = cast<" << accType << ">("
-       << (op.getBias() ? at(op.getBias(), {"x"}) : "0") << ");\n";
-  if (fixed16)
-    code << "    " << f << " += cast<int64_t>(cast<int32_t>(" << weight
-         << ") * cast<int32_t>(" << x << "));\n";
-  else
-    code << "    " << f << " += cast<int32_t>(" << weight
-         << ") * (cast<int32_t>(" << x << ") - " << (in ? in.getZeroPoint() : 0)
-         << ");\n";
   return emitLayerRequantize(op, op.getInput(), op.getWeight(), out, acc);
 }
 
