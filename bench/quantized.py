@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Latency of lcp's int8 and fixed16 packages next to f32, on one machine.
+
+For each model: the zoo member (the trained Fashion-MNIST models of
+test/models/ for LeNet-5 and CifarNet; random weights with a fixed seed for
+the others), quantized by `lcp-quantize` (calibrated on training images, or
+on random normal inputs for the random-weight members), compiled by
+lcp-compile for the host, and timed as the median of RUNS runs after
+warm-up (`lcp-run PKG --repeat`) at 1 and 2 threads. The same inputs run
+through every package; f32, int8 and fixed16 are measured one after the
+other within a model, so their ratios hold even if the machine's speed
+drifts between models.
+
+  /usr/bin/python3 bench/quantized.py --build build --out bench/QUANTIZED.md \
+      [--models lenet:1,cifarnet:8,resnet18:8] [--runs 20]
+"""
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "models"))
+sys.path.insert(0, HERE)
+import fmnist  # noqa: E402
+import run as bench_run  # noqa: E402
+
+DEFAULT_MODELS = "lenet:1,lenet:8,cifarnet:1,cifarnet:8,vgg_s:8,resnet18:8"
+TRAINED = ("lenet", "cifarnet")
+MODES = [("f32", None), ("int8", "mode=int8"),
+         ("fixed16", "mode=fixed16 format=auto")]
+
+
+def model_files(family, n, work, calibration_count):
+    """The member's ONNX file, a calibration set and a test input."""
+    name = "%s_split%d" % (family, n)
+    if family in TRAINED:
+        onnx = os.path.join(ROOT, "test", "models", name + ".onnx")
+        cal = fmnist.calibration_set(calibration_count)
+        x = cal[:1]
+    else:
+        import export
+        import lcp_zoo
+        import torch
+        torch.manual_seed(0)
+        model = lcp_zoo.build(family, n, 0)
+        export.randomize_batchnorm(model, 0)
+        model.eval()
+        onnx = os.path.join(work, name + ".onnx")
+        if not os.path.exists(onnx):
+            export.export(model, onnx)
+        shape = model.input_shape(1)
+        rng = np.random.default_rng(0)
+        cal = rng.standard_normal((calibration_count,) + tuple(shape[1:]))
+        x = rng.standard_normal(shape)
+    cal_path = os.path.join(work, name + ".cal.npy")
+    x_path = os.path.join(work, name + ".input.npy")
+    np.save(cal_path, cal.astype(np.float32))
+    np.save(x_path, x.astype(np.float32))
+    return name, onnx, cal_path, x_path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--models", default=DEFAULT_MODELS)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--calibration", type=int, default=8,
+                        help="calibration samples per model")
+    parser.add_argument("--out", default=os.path.join(HERE, "QUANTIZED.md"))
+    parser.add_argument("--work", help="keep models and packages here")
+    args = parser.parse_args()
+
+    bin_dir = os.path.join(args.build, "bin")
+    work = args.work or tempfile.mkdtemp(prefix="lcp-bench-q-")
+    os.makedirs(work, exist_ok=True)
+    rows = []
+    for spec in args.models.split(","):
+        family, n = spec.split(":")
+        name, onnx, cal, x = model_files(family, int(n), work,
+                                         args.calibration)
+        row = {"name": name}
+        for mode, options in MODES:
+            model = onnx
+            if options:
+                model = os.path.join(work, "%s.%s.mlirbc" % (name, mode))
+                subprocess.run([os.path.join(bin_dir, "lcp-opt"), onnx,
+                                "--lcp-quantize=%s calibration=%s"
+                                % (options, cal), "-o", model], check=True,
+                               stderr=subprocess.DEVNULL)
+            pkg = os.path.join(work, "%s.%s.pkg" % (name, mode))
+            subprocess.run(["rm", "-rf", pkg], check=True)
+            start = time.perf_counter()
+            subprocess.run([os.path.join(bin_dir, "lcp-compile"), "-q", model,
+                            "-o", pkg], check=True)
+            row[mode + "_compile"] = time.perf_counter() - start
+            for t in (1, 2):
+                time.sleep(0.5)
+                row["%s%d" % (mode, t)] = bench_run.lcp_latency(
+                    os.path.join(bin_dir, "lcp-run"), pkg, x, t, args.runs)
+        rows.append(row)
+        print(row, flush=True)
+    write_report(args, rows)
+    return 0
+
+
+def write_report(args, rows):
+    machine = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            machine = next(l.split(":", 1)[1].strip() for l in f
+                           if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    lines = [
+        "# int8 and fixed16 latency next to f32 (lcp's CPU backend)",
+        "",
+        "Generated by `bench/quantized.py`; every number below was measured "
+        "by one run of it.",
+        "",
+        "Median latency in ms of one batch-1 inference (`lcp-run PKG "
+        "--repeat`), and the ratio to f32 at the same thread count (below 1: "
+        "faster than f32).",
+        "",
+        "| model | f32 1t | int8 1t | fixed16 1t | f32 2t | int8 2t "
+        "| fixed16 2t | int8/f32 2t | fixed16/f32 2t |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f |"
+            % (r["name"], r["f321"], r["int81"], r["fixed161"], r["f322"],
+               r["int82"], r["fixed162"], r["int82"] / r["f322"],
+               r["fixed162"] / r["f322"]))
+    lines += [
+        "",
+        "## How it was measured",
+        "",
+        "- Command: `/usr/bin/python3 bench/quantized.py --build build`"
+        " (models `%s`, %d runs, %d calibration samples)."
+        % (args.models, args.runs, args.calibration),
+        "- int8: `lcp-quantize mode=int8`; fixed16: `mode=fixed16 "
+        "format=auto` (docs/INTEGER.md).",
+        "- Machine: %s, %d cores, %s." % (machine, os.cpu_count(),
+                                          platform.system()),
+        "- Not measured: ONNX Runtime's own int8 path (its QLinear "
+        "operators follow another contract, uint8 with round half to even, "
+        "and its quantization tool is a Python package this machine cannot "
+        "install), so there is no peer column here; bench/RESULTS.md has "
+        "f32 against ONNX Runtime and PyTorch.",
+        "",
+    ]
+    with open(args.out + ".tmp", "w") as f:
+        f.write("\n".join(lines))
+    os.replace(args.out + ".tmp", args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
