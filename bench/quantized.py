@@ -46,16 +46,7 @@ def model_files(family, n, work, calibration_count):
         cal = fmnist.calibration_set(calibration_count)
         x = cal[:1]
     else:
-        import export
-        import lcp_zoo
-        import torch
-        torch.manual_seed(0)
-        model = lcp_zoo.build(family, n, 0)
-        export.randomize_batchnorm(model, 0)
-        model.eval()
-        onnx = os.path.join(work, name + ".onnx")
-        if not os.path.exists(onnx):
-            export.export(model, onnx)
+        model, onnx = bench_run.export_member(family, n, work)
         shape = model.input_shape(1)
         rng = np.random.default_rng(0)
         cal = rng.standard_normal((calibration_count,) + tuple(shape[1:]))
@@ -112,13 +103,7 @@ def main():
 
 
 def write_report(args, rows):
-    machine = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            machine = next(l.split(":", 1)[1].strip() for l in f
-                           if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    machine = bench_run.machine_name()
     lines = [
         "# int8 and fixed16 latency next to f32 (lcp's CPU backend)",
         "",

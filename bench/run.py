@@ -41,6 +41,29 @@ DEFAULT_MODELS = ("lenet:1,lenet:2,lenet:4,lenet:8,cifarnet:1,cifarnet:8,"
                   "mobilenet:8")
 
 
+def machine_name():
+    """The CPU's model name, as /proc/cpuinfo gives it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(l.split(":", 1)[1].strip() for l in f
+                        if l.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
+def export_member(family, n, work):
+    """The zoo member with random weights (seed 0) in eval mode, and its
+    ONNX file in `work` (exported once)."""
+    torch.manual_seed(0)
+    model = lcp_zoo.build(family, n, 0)
+    export.randomize_batchnorm(model, 0)
+    model.eval()
+    onnx_path = os.path.join(work, lcp_zoo.model_name(family, n) + ".onnx")
+    if not os.path.exists(onnx_path):
+        export.export(model, onnx_path)
+    return model, onnx_path
+
+
 def peak(probe, threads):
     out = subprocess.run([probe, str(threads)], capture_output=True,
                          text=True, check=True).stdout
@@ -112,13 +135,7 @@ def main():
         family, n = spec.split(":")
         n = int(n)
         name = lcp_zoo.model_name(family, n)
-        torch.manual_seed(0)
-        model = lcp_zoo.build(family, n, 0)
-        export.randomize_batchnorm(model, 0)
-        model.eval()
-        onnx_path = os.path.join(work, name + ".onnx")
-        if not os.path.exists(onnx_path):
-            export.export(model, onnx_path)
+        model, onnx_path = export_member(family, n, work)
         pkg = os.path.join(work, name + ".pkg")
         subprocess.run(["rm", "-rf", pkg], check=True)
         start = time.perf_counter()
@@ -150,13 +167,7 @@ def main():
         rows.append(result)
         print(json.dumps(result), flush=True)
 
-    machine = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            machine = next(l.split(":", 1)[1].strip() for l in f
-                           if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    machine = machine_name()
     lines = [
         "| model | MACs | lcp 1t ms | ORT 1t ms | torch 1t ms | lcp 2t ms "
         "| ORT 2t ms | torch 2t ms | lcp/ORT 1t | lcp/ORT 2t "

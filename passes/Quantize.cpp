@@ -426,6 +426,18 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer,
     return m;
   };
   std::vector<int64_t> wq(weight.numElements()), bq;
+  // The layer reads the quantized weights and bias in place of the float
+  // ones.
+  auto replaceParams = [&](Type wType, Type bType) {
+    layer->setOperand(
+        1, createQuantizedConstant(
+               builder, loc, withElement(weightValue, wType), wq, name + ".q"));
+    if (bias)
+      layer->setOperand(
+          2, createQuantizedConstant(builder, loc,
+                                     withElement(layer->getOperand(2), bType),
+                                     bq, biasName + ".q"));
+  };
 
   if (fixed16()) {
     int32_t fIn = -std::ilogb(in.getScale()); // the input's scale is 2^-fIn
@@ -469,14 +481,7 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer,
     auto bType = quant::UniformQuantizedType::get(
         quant::QuantizationFlags::Signed, builder.getI32Type(), f32,
         std::ldexp(1.0, -(fIn + fW)), 0, INT32_MIN, INT32_MAX);
-    layer->setOperand(
-        1, createQuantizedConstant(
-               builder, loc, withElement(weightValue, wType), wq, name + ".q"));
-    if (bias)
-      layer->setOperand(
-          2, createQuantizedConstant(builder, loc,
-                                     withElement(layer->getOperand(2), bType),
-                                     bq, biasName + ".q"));
+    replaceParams(wType, bType);
   } else {
     // int8: per output channel, symmetric. A channel whose bias would not
     // fit the int32 budget next to its products gets a coarser scale (an
@@ -520,14 +525,7 @@ LogicalResult QuantizePass::quantizeLayer(Operation *layer,
     auto bType = quant::UniformQuantizedPerAxisType::get(
         quant::QuantizationFlags::Signed, builder.getI32Type(), f32, biasScales,
         zeros, 0, INT32_MIN, INT32_MAX);
-    layer->setOperand(
-        1, createQuantizedConstant(
-               builder, loc, withElement(weightValue, wType), wq, name + ".q"));
-    if (bias)
-      layer->setOperand(
-          2, createQuantizedConstant(builder, loc,
-                                     withElement(layer->getOperand(2), bType),
-                                     bq, biasName + ".q"));
+    replaceParams(wType, bType);
   }
   output.setType(withElement(output, out));
   ++integerLayers;

@@ -255,6 +255,13 @@ private:
   };
   FailureOr<ExactOperands> exactOperands(Operation *op, Value input,
                                          Value weight, Value bias);
+  /// `f = bias; f += weight * input;` of a convolution or dense layer (bias
+  /// read at `channel`), then, for an integer one (`exact` set), its
+  /// requantize step from the accumulator Func `acc`.
+  LogicalResult emitMultiplyAdd(Operation *op, Value bias, StringRef channel,
+                                StringRef f, StringRef weight, StringRef input,
+                                const std::optional<ExactOperands> &exact,
+                                StringRef acc);
   /// An int32 table the emitter computes (multipliers per channel or per
   /// window count), passed to the pipeline like a weight.
   std::string addTable(StringRef prefix, std::vector<int64_t> values);
@@ -619,17 +626,24 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
                              strides[1], r, dil[1], pads[1], strides[0], dil[0],
                              pads[0], channel)
                    .str();
-  std::string f = integer ? acc + "(x, y, c, n)" : lhs(out);
-  std::string init = integer
-                         ? (op.getBias() ? "cast<" + exact->type + ">(" +
-                                               at(op.getBias(), {"c"}) + ")"
-                                         : "cast<" + exact->type + ">(0)")
-                         : (op.getBias() ? at(op.getBias(), {"c"}) : "0.0f");
+  return emitMultiplyAdd(op, op.getBias(), "c",
+                         integer ? acc + "(x, y, c, n)" : lhs(out), weight, tap,
+                         exact, acc);
+}
+
+LogicalResult UnitEmitter::emitMultiplyAdd(
+    Operation *op, Value bias, StringRef channel, StringRef f, StringRef weight,
+    StringRef input, const std::optional<ExactOperands> &exact, StringRef acc) {
+  std::string init =
+      bias ? at(bias, {channel.str()}) : std::string(exact ? "0" : "0.0f");
+  if (exact)
+    init = "cast<" + exact->type + ">(" + init + ")";
   code << "    " << f << " = " << init << ";\n";
-  code << "    " << f << " += " << weight << " * " << tap << ";\n";
-  if (!integer)
+  code << "    " << f << " += " << weight << " * " << input << ";\n";
+  if (!exact)
     return success();
-  return emitLayerRequantize(op, op.getInput(), op.getWeight(), out, acc);
+  return emitLayerRequantize(op, op->getOperand(0), op->getOperand(1),
+                             op->getResult(0), acc);
 }
 
 std::string UnitEmitter::addTable(StringRef prefix,
@@ -719,17 +733,9 @@ LogicalResult UnitEmitter::emitDense(DenseOp op) {
       ", x)";
   std::string x =
       (integer ? exact->input : names.lookup(op.getInput())) + "(" + r + ", y)";
-  std::string f = integer ? acc + "(x, y)" : lhs(out);
-  std::string init = integer
-                         ? (op.getBias() ? "cast<" + exact->type + ">(" +
-                                               at(op.getBias(), {"x"}) + ")"
-                                         : "cast<" + exact->type + ">(0)")
-                         : (op.getBias() ? at(op.getBias(), {"x"}) : "0.0f");
-  code << "    " << f << " = " << init << ";\n";
-  code << "    " << f << " += " << weight << " * " << x << ";\n";
-  if (!integer)
-    return success();
-  return emitLayerRequantize(op, op.getInput(), op.getWeight(), out, acc);
+  return emitMultiplyAdd(op, op.getBias(), "x",
+                         integer ? acc + "(x, y)" : lhs(out), weight, x, exact,
+                         acc);
 }
 
 /// Coordinates of an operand broadcast to `out` (NumPy alignment): size-1
