@@ -38,6 +38,9 @@ import fmnist  # noqa: E402
 FAMILIES = [("lenet", "LeNet-5"), ("cifarnet", "CifarNet")]
 SPLITS = [1, 2, 4, 8]
 RATIOS = [0.25, 0.5]
+# Quantized models also compiled by the CPU backend; their packages must
+# classify the test set exactly as the reference evaluator does.
+PACKAGED = ["int8", "fixed16", "fixed16-auto"]
 # Column key, heading.
 COLUMNS = [
     ("float", "float"),
@@ -80,6 +83,12 @@ def variants(args, family, split, work, notes):
         files[key] = "%s.%s.mlirbc" % (stem, key)
         run([opt, onnx, "--lcp-quantize=%s calibration=%s"
              % (options, args.calibration_file), "-o", files[key]])
+    # The CPU backend's packages of the integer models.
+    for key in PACKAGED:
+        files[key + "-pkg"] = "%s.%s.pkg" % (stem, key)
+        run(["rm", "-rf", files[key + "-pkg"]])
+        run([os.path.join(args.bin, "lcp-compile"), "-q", files[key], "-o",
+             files[key + "-pkg"]])
     # Split models are pruned branch by branch, which needs their units.
     outline = ["--lcp-outline-branches"] if split > 1 else []
     for ratio in RATIOS:
@@ -129,7 +138,7 @@ def main():
     for family, _ in FAMILIES:
         for split in SPLITS:
             files = variants(args, family, split, args.work, notes)
-            keys = [k for k, _ in COLUMNS]
+            keys = [k for k, _ in COLUMNS] + [k + "-pkg" for k in PACKAGED]
             with concurrent.futures.ThreadPoolExecutor(2) as pool:
                 counts = list(pool.map(
                     lambda k: files[k] and accuracy.correct(
@@ -191,6 +200,20 @@ def write_report(args, table, notes, minutes):
                                                   " | ".join(cells)))
     lines += ["", "Goals missed: " + (", ".join(misses) if misses else
                                       "none") + ".", ""]
+    lines += ["## Compiled packages", "",
+              "The quantized models compiled by the CPU backend (`lcp-compile`, "
+              "cpu:host) and run by the runtime: correct test images, the "
+              "package's against the reference evaluator's.", "",
+              "| model | " + " | ".join(PACKAGED) + " |",
+              "|---|" + "---|" * len(PACKAGED)]
+    for family, name in FAMILIES:
+        for split in SPLITS:
+            row = table[family, split]
+            lines.append("| %s Split%d | %s |" % (name, split, " | ".join(
+                "%d / %d%s" % (row[k + "-pkg"], row[k],
+                               "" if row[k + "-pkg"] == row[k] else
+                               " (differ)") for k in PACKAGED)))
+    lines += [""]
     lines += [
         "## How it was measured",
         "",
