@@ -42,6 +42,9 @@ int main(int argc, char **argv) {
   auto [inputFilename, outputFilename] =
       registerAndParseCLIOptions(argc, argv, "lcp optimizer driver", registry);
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
+  // An output named .mlirbc gets bytecode, as its name says.
+  if (llvm::StringRef(outputFilename).ends_with(".mlirbc"))
+    config.emitBytecode(true);
 
   std::string errorMessage;
   std::unique_ptr<llvm::MemoryBuffer> input =
