@@ -135,6 +135,16 @@ def write_report(args, rows):
         "format=auto` (docs/INTEGER.md).",
         "- Machine: %s, %d cores, %s." % (machine, os.cpu_count(),
                                           platform.system()),
+        "- Reading the numbers: every int8 and fixed16 package computes the "
+        "reference evaluator's bits (test/zoo/cpu-quantized-*.test). Its "
+        "layers accumulate exactly in f32 where their bound allows (below "
+        "2^24), else in int32 (int8) or f64 (fixed16), converting int8 or "
+        "int16 inputs and weights on the way; no int8 dot-product "
+        "instructions (AVX-512 VNNI) are used yet. So int8 does the f32 "
+        "path's multiply-adds and pays for the conversions, and fixed16 "
+        "layers run at f64's half vector width. Split models with a fused "
+        "f32 stem (lcp-fuse-stems) are compared with quantized ones that "
+        "have none (each branch begins with its own quantize step).",
         "- Not measured: ONNX Runtime's own int8 path (its QLinear "
         "operators follow another contract, uint8 with round half to even, "
         "and its quantization tool is a Python package this machine cannot "
