@@ -193,6 +193,13 @@ private:
   }
   std::string lhs(Value v) { return at(v, coords(shapeOf(v).size())); }
 
+  /// The accumulator Func of integer layer `out`, declared.
+  std::string declareAccumulator(Value out) {
+    std::string acc = newName("acc");
+    accumulators[out] = acc;
+    code << "    Func " << acc << "(\"" << acc << "\");\n";
+    return acc;
+  }
   std::string newName(StringRef prefix) {
     return (prefix + Twine(counter++)).str();
   }
@@ -586,7 +593,8 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
       return failure();
     exact = *e;
   }
-  bool padded0 = llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
+  bool hasPadding =
+      llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
   // Padding is a real zero (for integers: x - zp = 0).
   std::string padded = integer ? exterior(exact->input, shapeOf(op.getInput()),
                                           "cast<" + exact->type + ">(0)")
@@ -594,7 +602,7 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
   // The padded input is materialized once, so that the inner loops read a
   // plain buffer instead of testing every tap against the borders.
   // Its outermost loop with work in it is parallel: channels, else rows.
-  if (padded0)
+  if (hasPadding)
     schedule << llvm::formatv("    {0}.compute_root().vectorize({0}.args()[0], "
                               "vec, TailStrategy::GuardWithIf).parallel({0}."
                               "args()[{1}]);\n",
@@ -605,9 +613,7 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
                 "TailStrategy::GuardWithIf);\n";
   std::string acc;
   if (integer) {
-    acc = newName("acc");
-    accumulators[out] = acc;
-    code << "    Func " << acc << "(\"" << acc << "\");\n";
+    acc = declareAccumulator(out);
   } else {
     defineFunc(out, "conv");
   }
@@ -724,9 +730,7 @@ LogicalResult UnitEmitter::emitDense(DenseOp op) {
     schedule << "    " << exact->input
              << ".compute_root().vectorize(x, vec, "
                 "TailStrategy::GuardWithIf);\n";
-    acc = newName("acc");
-    accumulators[out] = acc;
-    code << "    Func " << acc << "(\"" << acc << "\");\n";
+    acc = declareAccumulator(out);
   } else {
     defineFunc(out, "dense");
   }
