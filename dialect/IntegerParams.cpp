@@ -23,6 +23,25 @@ std::optional<int32_t> fractionBits(double scale) {
 
 } // namespace
 
+std::optional<ElementType> elementTypeOf(Type type) {
+  Type element = cast<ShapedType>(type).getElementType();
+  if (element.isF32())
+    return ElementType::F32;
+  auto q = dyn_cast<quant::QuantizedType>(element);
+  if (!q || !q.isSigned())
+    return std::nullopt;
+  switch (q.getStorageTypeIntegralWidth()) {
+  case 8:
+    return ElementType::I8;
+  case 16:
+    return ElementType::I16;
+  case 32:
+    return ElementType::I32;
+  default:
+    return std::nullopt;
+  }
+}
+
 quant::UniformQuantizedType quantTypeOf(Value v) {
   auto shaped = dyn_cast<ShapedType>(v.getType());
   return shaped ? dyn_cast<quant::UniformQuantizedType>(shaped.getElementType())

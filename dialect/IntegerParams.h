@@ -10,6 +10,7 @@
 #ifndef LCP_DIALECT_INTEGERPARAMS_H
 #define LCP_DIALECT_INTEGERPARAMS_H
 
+#include "runtime/HostTensor.h"
 #include "runtime/IntegerSemantics.h"
 
 #include "mlir/Dialect/Quant/QuantTypes.h"
@@ -20,6 +21,10 @@
 #include <vector>
 
 namespace lcp {
+
+/// The element type a tensor of shaped type `type` holds on the host: f32,
+/// or the storage of a signed quant type (i8, i16, i32). None for others.
+std::optional<ElementType> elementTypeOf(mlir::Type type);
 
 /// The per-tensor quant type of a value's elements, or null.
 mlir::quant::UniformQuantizedType quantTypeOf(mlir::Value v);

@@ -1,6 +1,7 @@
 //===- ReferenceEvaluator.cpp - Running lcp IR on host tensors ------------===//
 
 #include "dialect/ReferenceEvaluator.h"
+#include "dialect/IntegerParams.h"
 #include "dialect/LcpOps.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -37,13 +38,7 @@ bool matchesType(const HostTensor &tensor, Type type) {
   auto shaped = dyn_cast<RankedTensorType>(type);
   if (!shaped || ArrayRef<int64_t>(tensor.shape) != shaped.getShape())
     return false;
-  if (auto q = dyn_cast<quant::QuantizedType>(shaped.getElementType())) {
-    unsigned width = q.getStorageTypeIntegralWidth();
-    return (width == 8 && tensor.type == ElementType::I8) ||
-           (width == 16 && tensor.type == ElementType::I16) ||
-           (width == 32 && tensor.type == ElementType::I32);
-  }
-  return tensor.isFloat();
+  return elementTypeOf(shaped) == tensor.type;
 }
 
 void RegionInterpreter::release(Operation *op) {

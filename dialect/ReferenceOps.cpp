@@ -41,8 +41,7 @@ HostTensor integerTensor(std::vector<int64_t> shape,
                          quant::UniformQuantizedType type) {
   HostTensor t;
   t.shape = std::move(shape);
-  t.type = type.getStorageTypeIntegralWidth() == 8 ? ElementType::I8
-                                                   : ElementType::I16;
+  t.type = *elementTypeOf(RankedTensorType::get(t.shape, type));
   t.ints.assign(t.numElements(), 0);
   return t;
 }
@@ -149,13 +148,11 @@ LogicalResult evaluateQuantizedConstant(ConstantOp op, quant::QuantizedType q,
   HostTensor out;
   out.shape = resultShape(op);
   unsigned width = q.getStorageTypeIntegralWidth();
-  out.type = width == 8    ? ElementType::I8
-             : width == 16 ? ElementType::I16
-             : width == 32 ? ElementType::I32
-                           : ElementType::F32;
-  if (out.type == ElementType::F32)
+  std::optional<ElementType> type = elementTypeOf(op.getOutput().getType());
+  if (!type)
     return op.emitOpError() << "quantized constants of " << width
                             << "-bit storage are not supported";
+  out.type = *type;
   ArrayRef<char> data = blob->getData();
   int64_t count = out.numElements(), bytes = width / 8;
   if (static_cast<int64_t>(data.size()) != count * bytes)

@@ -44,28 +44,6 @@ ArrayRef<int64_t> shapeOf(Value v) {
   return cast<ShapedType>(v.getType()).getShape();
 }
 
-/// How a convolution's output tile maps onto vector lanes.
-/// The element type of a value's buffer: f32, or a quantized tensor's
-/// storage. Null for other types.
-std::optional<ElementType> elementTypeOf(Type type) {
-  Type element = cast<ShapedType>(type).getElementType();
-  if (element.isF32())
-    return ElementType::F32;
-  auto q = dyn_cast<quant::QuantizedType>(element);
-  if (!q || !q.isSigned())
-    return std::nullopt;
-  switch (q.getStorageTypeIntegralWidth()) {
-  case 8:
-    return ElementType::I8;
-  case 16:
-    return ElementType::I16;
-  case 32:
-    return ElementType::I32;
-  default:
-    return std::nullopt;
-  }
-}
-
 /// The C++ type of an element type, as Halide's buffers name it.
 const char *cppType(ElementType type) {
   switch (type) {
@@ -118,6 +96,7 @@ inline Halide::Expr lcp_requantize(Halide::Type type, Halide::Expr v,
 #endif
 )";
 
+/// How a convolution's output tile maps onto vector lanes.
 struct ConvTiling {
   /// Lanes across output channels, with the weights stored output channels
   /// innermost; otherwise lanes across output columns.
