@@ -6,7 +6,7 @@ test runs the IR this script writes from it), all demanding the table's
 results. The results are computed here with Python integers from the
 contract's text, not from lcp's code.
 
-  requantize_corners.py table OUT.txt     write the table (committed)
+  requantize_corners.py table OUT.txt     write the table (committed; NumPy)
   requantize_corners.py ir TABLE OUT.mlir X.npy WANT.npy
                                           the IR, its input and its output
 
@@ -16,8 +16,13 @@ M = 1.0 / scale_out in double, y = clamp(zp_out + round_half_up((q - zp_in)
 * M), lo, hi) with M written as M0 * 2^-k by the compiler rule.
 """
 
-import math
+import os
 import sys
+
+# The contract's multiplier rule, written once for the Python oracles.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "passes", "Inputs"))
+from quantize_oracle import multiplier  # noqa: E402
 
 # Scales chosen for their multipliers: ties (0.5), saturation (2, 3, 2^29),
 # the identity, thirds, sevenths, and one below 2^-32 (every result is the
@@ -28,24 +33,6 @@ ZERO_POINTS = [(0, 0), (-128, 127), (127, -128), (5, -3)]
 VALUES8 = [-128, -127, -100, -65, -64, -63, -3, -2, -1, 0, 1, 2, 3, 63, 64,
            65, 100, 126, 127]
 VALUES16 = [-32768, -32767, -12345, -3, -1, 0, 1, 3, 12345, 32766, 32767]
-
-
-def round_away(x):
-    """The compiler rule: round half away from zero (C's round), in double."""
-    return math.copysign(math.floor(abs(x) + 0.5), x)
-
-
-def multiplier(m):
-    """(M0, k) with M = M0 * 2^-k, M0 in [2^30, 2^31); None when every
-    result is the zero point."""
-    if m < 2.0 ** -32:
-        return None
-    f, e = math.frexp(m)
-    m0, k = int(round_away(f * 2.0 ** 31)), 31 - e
-    if m0 == 2 ** 31:
-        m0, k = m0 // 2, k - 1
-    assert 1 <= k, "multiplier of 2^30 or more"
-    return None if k > 62 else (m0, k)
 
 
 def requantize(v, m, zp, lo, hi):
