@@ -32,8 +32,10 @@ def Lcp_Dialect : Dialect {
     that every backend is checked against.
   }];
   let usePropertiesForAttributes = 1;
-  // Integer (quantized) tensors use the upstream quant types.
-  let dependentDialects = ["::mlir::quant::QuantizationDialect"];
+  // Integer (quantized) tensors use the upstream quant types; a model is a
+  // func.func, which the dialect makes a unit (UnitOpInterface).
+  let dependentDialects = ["::mlir::quant::QuantizationDialect",
+                           "::mlir::func::FuncDialect"];
 }
 
 class Lcp_Op<string mnemonic, list<Trait> traits = []>

@@ -12,6 +12,7 @@
 
 include "dialect/LcpBase.td"
 include "dialect/LcpInterfaces.td"
+include "dialect/LcpTraits.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 class Lcp_ComputeOp<string mnemonic, list<Trait> traits = []>
@@ -20,7 +21,7 @@ class Lcp_ComputeOp<string mnemonic, list<Trait> traits = []>
   let hasVerifier = 1;
 }
 
-def Lcp_ConstantOp : Lcp_ComputeOp<"constant", [
+def Lcp_ConstantOp : Lcp_ComputeOp<"constant", [Lcp_IntegerSemanticsTrait,
     ConstantLike, AllTypesMatch<["value", "output"]>]> {
   let summary = "A constant tensor, normally a weight";
   let description = [{
@@ -38,7 +39,7 @@ def Lcp_ConstantOp : Lcp_ComputeOp<"constant", [
   let hasFolder = 1;
 }
 
-def Lcp_Conv2DOp : Lcp_ComputeOp<"conv2d"> {
+def Lcp_Conv2DOp : Lcp_ComputeOp<"conv2d", [Lcp_Layer, Lcp_SlidingWindow, Lcp_Reduction, Lcp_IntegerSemanticsTrait]> {
   let summary = "2-D convolution (cross-correlation), NCHW with OIHW weights";
   let description = [{
     `output[n, o, y, x] = bias[o] + sum over c, i, j of
@@ -59,7 +60,7 @@ def Lcp_Conv2DOp : Lcp_ComputeOp<"conv2d"> {
   }];
 }
 
-def Lcp_DenseOp : Lcp_ComputeOp<"dense"> {
+def Lcp_DenseOp : Lcp_ComputeOp<"dense", [Lcp_Layer, Lcp_Reduction, Lcp_IntegerSemanticsTrait]> {
   let summary = "Fully connected layer: input [M, K] times weight [N, K]^T";
   let description = [{
     `output[m, n] = bias[n] + sum over k of input[m, k] * weight[n, k]`.
@@ -73,7 +74,7 @@ def Lcp_DenseOp : Lcp_ComputeOp<"dense"> {
   }];
 }
 
-def Lcp_MatMulOp : Lcp_ComputeOp<"matmul"> {
+def Lcp_MatMulOp : Lcp_ComputeOp<"matmul", [Lcp_Reduction]> {
   let summary = "Batched matrix product with broadcast batch dimensions";
   let description = [{
     Both operands have rank 2 or more; the last two dimensions multiply as
@@ -87,7 +88,7 @@ def Lcp_MatMulOp : Lcp_ComputeOp<"matmul"> {
   }];
 }
 
-def Lcp_TransposeOp : Lcp_ComputeOp<"transpose"> {
+def Lcp_TransposeOp : Lcp_ComputeOp<"transpose", [Lcp_SharesQuantType]> {
   let summary = "Permutes dimensions: output dim i is input dim perm[i]";
   let arguments = (ins Lcp_Tensor:$input, Lcp_I64Array:$perm);
   let results = (outs Lcp_Tensor:$output);
@@ -97,7 +98,7 @@ def Lcp_TransposeOp : Lcp_ComputeOp<"transpose"> {
   let hasFolder = 1;
 }
 
-def Lcp_SliceOp : Lcp_ComputeOp<"slice"> {
+def Lcp_SliceOp : Lcp_ComputeOp<"slice", [Lcp_SharesQuantType]> {
   let summary = "A static box of a tensor: the output's shape from offsets";
   let description = [{
     Output element `i` is input element `offsets + i`; the box must lie
@@ -116,7 +117,7 @@ def Lcp_SliceOp : Lcp_ComputeOp<"slice"> {
   let hasFolder = 1;
 }
 
-def Lcp_QuantizeOp : Lcp_ComputeOp<"quantize"> {
+def Lcp_QuantizeOp : Lcp_ComputeOp<"quantize", [Lcp_Elementwise, Lcp_IntegerSemanticsTrait]> {
   let summary = "f32 to integers: the one float step a device takes";
   let description = [{
     `q = clamp(floor(x * inv_scale + 0.5) + zero_point, min, max)` in f32
@@ -137,7 +138,7 @@ def Lcp_QuantizeOp : Lcp_ComputeOp<"quantize"> {
   }];
 }
 
-def Lcp_DequantizeOp : Lcp_ComputeOp<"dequantize"> {
+def Lcp_DequantizeOp : Lcp_ComputeOp<"dequantize", [Lcp_Elementwise, Lcp_IntegerSemanticsTrait]> {
   let summary = "Integers to f32: scale * (q - zero_point)";
   let description = [{
     In f32, from a per-tensor quant type (docs/INTEGER.md).
@@ -149,7 +150,7 @@ def Lcp_DequantizeOp : Lcp_ComputeOp<"dequantize"> {
   }];
 }
 
-def Lcp_RequantizeOp : Lcp_ComputeOp<"requantize"> {
+def Lcp_RequantizeOp : Lcp_ComputeOp<"requantize", [Lcp_Elementwise, Lcp_IntegerSemanticsTrait]> {
   let summary = "Integers from one scale and zero point to another";
   let description = [{
     `y = clamp(zp_out + round((q - zp_in) * M), min, max)` with
@@ -164,8 +165,10 @@ def Lcp_RequantizeOp : Lcp_ComputeOp<"requantize"> {
   }];
 }
 
-class Lcp_BroadcastBinaryOp<string mnemonic, string formula>
-    : Lcp_ComputeOp<mnemonic> {
+class Lcp_BroadcastBinaryOp<string mnemonic, string formula,
+                            list<Trait> traits = []>
+    : Lcp_ComputeOp<mnemonic, !listconcat(traits, [
+        Lcp_BroadcastBinary, Lcp_Elementwise])> {
   let summary = "Elementwise " # formula # " with NumPy broadcasting";
   let arguments = (ins Lcp_Tensor:$lhs, Lcp_Tensor:$rhs);
   let results = (outs Lcp_Tensor:$output);
@@ -175,10 +178,10 @@ class Lcp_BroadcastBinaryOp<string mnemonic, string formula>
   let hasFolder = 1;
 }
 
-def Lcp_AddOp : Lcp_BroadcastBinaryOp<"add", "lhs + rhs">;
+def Lcp_AddOp : Lcp_BroadcastBinaryOp<"add", "lhs + rhs", [Lcp_Rescales]>;
 def Lcp_MulOp : Lcp_BroadcastBinaryOp<"mul", "lhs * rhs">;
 
-def Lcp_ReluOp : Lcp_ComputeOp<"relu"> {
+def Lcp_ReluOp : Lcp_ComputeOp<"relu", [Lcp_Channelwise, Lcp_Elementwise, Lcp_SharesQuantType]> {
   let summary = "max(x, 0), elementwise";
   let arguments = (ins Lcp_Tensor:$input);
   let results = (outs Lcp_Tensor:$output);
@@ -188,7 +191,7 @@ def Lcp_ReluOp : Lcp_ComputeOp<"relu"> {
   let hasFolder = 1;
 }
 
-def Lcp_ClipOp : Lcp_ComputeOp<"clip"> {
+def Lcp_ClipOp : Lcp_ComputeOp<"clip", [Lcp_Channelwise, Lcp_Elementwise, Lcp_SharesQuantType]> {
   let summary = "min(max(x, min), max), elementwise";
   let description = [{
     An absent bound does not clip. A NaN input stays NaN.
@@ -201,7 +204,7 @@ def Lcp_ClipOp : Lcp_ComputeOp<"clip"> {
   }];
 }
 
-def Lcp_MaxPool2DOp : Lcp_ComputeOp<"max_pool2d"> {
+def Lcp_MaxPool2DOp : Lcp_ComputeOp<"max_pool2d", [Lcp_Channelwise, Lcp_SlidingWindow, Lcp_Reduction, Lcp_SharesQuantType]> {
   let summary = "2-D max pooling, NCHW";
   let description = [{
     Takes the maximum over each window of `kernel` elements spaced by
@@ -220,7 +223,7 @@ def Lcp_MaxPool2DOp : Lcp_ComputeOp<"max_pool2d"> {
   }];
 }
 
-def Lcp_AvgPool2DOp : Lcp_ComputeOp<"avg_pool2d"> {
+def Lcp_AvgPool2DOp : Lcp_ComputeOp<"avg_pool2d", [Lcp_Channelwise, Lcp_SlidingWindow, Lcp_Reduction, Lcp_Rescales]> {
   let summary = "2-D average pooling, NCHW";
   let description = [{
     Averages each `kernel` window. The divisor is the number of window
@@ -238,7 +241,7 @@ def Lcp_AvgPool2DOp : Lcp_ComputeOp<"avg_pool2d"> {
   }];
 }
 
-def Lcp_GlobalAvgPoolOp : Lcp_ComputeOp<"global_avg_pool"> {
+def Lcp_GlobalAvgPoolOp : Lcp_ComputeOp<"global_avg_pool", [Lcp_Channelwise, Lcp_Reduction, Lcp_Rescales]> {
   let summary = "Mean over H and W: [N, C, H, W] -> [N, C, 1, 1]";
   let arguments = (ins Lcp_Tensor4D:$input);
   let results = (outs Lcp_Tensor4D:$output);
@@ -247,7 +250,7 @@ def Lcp_GlobalAvgPoolOp : Lcp_ComputeOp<"global_avg_pool"> {
   }];
 }
 
-def Lcp_BatchNormOp : Lcp_ComputeOp<"batch_norm"> {
+def Lcp_BatchNormOp : Lcp_ComputeOp<"batch_norm", [Lcp_Channelwise, Lcp_Elementwise]> {
   let summary = "Inference-mode batch normalization over dimension 1";
   let description = [{
     `y = scale[c] * (x - mean[c]) / sqrt(var[c] + epsilon) + bias[c]` for
@@ -264,7 +267,7 @@ def Lcp_BatchNormOp : Lcp_ComputeOp<"batch_norm"> {
   }];
 }
 
-def Lcp_LRNOp : Lcp_ComputeOp<"lrn"> {
+def Lcp_LRNOp : Lcp_ComputeOp<"lrn", [Lcp_KeepsChannels, Lcp_Reduction]> {
   let summary = "Local response normalization across channels (ONNX LRN)";
   let description = [{
     `y = x / (bias + alpha / size * square_sum) ^ beta` where `square_sum` sums
@@ -281,7 +284,7 @@ def Lcp_LRNOp : Lcp_ComputeOp<"lrn"> {
   }];
 }
 
-def Lcp_ConcatOp : Lcp_ComputeOp<"concat"> {
+def Lcp_ConcatOp : Lcp_ComputeOp<"concat", [Lcp_SharesQuantType]> {
   let summary = "Joins tensors along `axis`";
   let arguments = (ins Variadic<Lcp_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Lcp_Tensor:$output);
@@ -291,7 +294,7 @@ def Lcp_ConcatOp : Lcp_ComputeOp<"concat"> {
   let hasFolder = 1;
 }
 
-def Lcp_ReshapeOp : Lcp_ComputeOp<"reshape"> {
+def Lcp_ReshapeOp : Lcp_ComputeOp<"reshape", [Lcp_SharesQuantType]> {
   let summary = "Reinterprets the row-major elements with a new shape";
   let arguments = (ins Lcp_Tensor:$input);
   let results = (outs Lcp_Tensor:$output);
@@ -301,7 +304,7 @@ def Lcp_ReshapeOp : Lcp_ComputeOp<"reshape"> {
   let hasFolder = 1;
 }
 
-def Lcp_SoftmaxOp : Lcp_ComputeOp<"softmax"> {
+def Lcp_SoftmaxOp : Lcp_ComputeOp<"softmax", [Lcp_Reduction]> {
   let summary = "exp(x) / sum(exp(x)) along `axis`";
   let arguments = (ins Lcp_Tensor:$input, I64Attr:$axis);
   let results = (outs Lcp_Tensor:$output);

@@ -82,19 +82,6 @@ LogicalResult BranchOp::verify() {
   return verifyUnit(*this, getId(), getInputs(), getBody());
 }
 
-std::optional<UnitView> lcp::asUnit(Operation *op) {
-  auto view = [&](auto unit, StringRef kind) -> std::optional<UnitView> {
-    return UnitView{op, unit.getId(), unit.getDevice().value_or(""), kind};
-  };
-  if (auto branch = dyn_cast<BranchOp>(op))
-    return view(branch, "branch");
-  if (auto stem = dyn_cast<StemOp>(op))
-    return view(stem, "stem");
-  if (auto merge = dyn_cast<MergeOp>(op))
-    return view(merge, "merge");
-  return std::nullopt;
-}
-
 LogicalResult StemOp::verify() {
   return verifyUnit(*this, getId(), getInputs(), getBody());
 }

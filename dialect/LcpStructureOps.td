@@ -4,12 +4,13 @@
 #define LCP_STRUCTURE_OPS_TD
 
 include "dialect/LcpBase.td"
+include "dialect/LcpInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 class Lcp_UnitOp<string mnemonic> : Lcp_Op<mnemonic, [
-    IsolatedFromAbove, SingleBlock]> {
+    IsolatedFromAbove, SingleBlock, UnitOpInterface]> {
   let arguments = (ins StrAttr:$id, OptionalAttr<StrAttr>:$device,
                        Variadic<AnyRankedTensor>:$inputs);
   let results = (outs Variadic<AnyRankedTensor>:$outputs);

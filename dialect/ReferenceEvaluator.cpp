@@ -89,12 +89,13 @@ LogicalResult RegionInterpreter::run(Region &region, ArrayRef<HostTensor> args,
     if (auto evaluable = dyn_cast<ReferenceEvaluable>(op)) {
       if (failed(evaluable.evaluate(operands, opResults)))
         return failure();
-    } else if (isa<BranchOp, StemOp, MergeOp>(op)) {
+    } else if (auto unit = dyn_cast<UnitOpInterface>(op)) {
       SmallVector<HostTensor> unitArgs;
       for (const HostTensor *t : operands)
         unitArgs.push_back(*t);
-      RegionInterpreter unit(observe);
-      if (failed(unit.run(op.getRegion(0), unitArgs, opResults)))
+      RegionInterpreter interpreter(observe);
+      if (failed(interpreter.run(*unit.getUnitBody().getParent(), unitArgs,
+                                 opResults)))
         return failure();
     } else {
       return op.emitOpError() << "has no reference semantics";

@@ -3,6 +3,7 @@
 #include "passes/ChannelNarrowing.h"
 #include "passes/Constants.h"
 
+#include "dialect/LcpVisitors.h"
 #include "dialect/ShapeInference.h"
 
 using namespace mlir;
@@ -100,154 +101,206 @@ Value gatherConstant(OpBuilder &builder, Location loc, Value constant,
                         constantName(op, "weight") + "." + suffix.str());
 }
 
-LogicalResult planNarrowing(ArrayRef<Operation *> ops, NarrowingPlan &plan,
-                            WidthPolicy policy, StringRef verb) {
-  for (Operation *op : ops) {
-    if (isa<ConstantOp>(op))
-      continue;
-    Value result = op->getResult(0);
-    ChannelMap outMap;
-    RankedTensorType outType;
+namespace {
 
-    if (auto conv = dyn_cast<Conv2DOp>(op)) {
-      if (failed(requireConstant(op, verb, conv.getWeight(), "weight")) ||
-          (conv.getBias() &&
-           failed(requireConstant(op, verb, conv.getBias(), "bias"))))
-        return failure();
-      FailureOr<ChannelMap> inMap = mapOf(plan, verb, conv.getInput(), op);
-      if (failed(inMap))
-        return failure();
-      ArrayRef<int64_t> w = shapeOf(conv.getWeight());
-      int64_t groups = conv.getGroups();
-      int64_t inChannels = shapeOf(conv.getInput())[1];
-      int64_t newGroups = 1;
-      if (groups == 1) {
-        FailureOr<ChannelMap> chosen = policy(op);
-        if (failed(chosen))
-          return failure();
-        outMap = *chosen;
-      } else if (groups == inChannels && w[1] == 1) {
-        // Depthwise: each input channel keeps its own filters.
-        int64_t multiplier = w[0] / groups;
-        for (int64_t c : *inMap)
-          for (int64_t k = 0; k < multiplier; ++k)
-            outMap.push_back(c * multiplier + k);
-        newGroups = inMap->size();
-      } else {
-        return unsupported(op, verb) << "grouped convolutions (" << groups
-                                     << " groups) other than depthwise are not "
-                                        "supported";
-      }
-      SmallVector<int64_t> newWeight = {
-          static_cast<int64_t>(outMap.size()),
-          groups == 1 ? static_cast<int64_t>(inMap->size()) : 1, w[2], w[3]};
-      SmallVector<int64_t> inShape(plan.types[conv.getInput()].getShape());
-      FailureOr<shape::Shape> out = shape::inferConv2D(
-          inShape, newWeight, std::nullopt, conv.getStrides(), conv.getPads(),
-          conv.getDilations(), newGroups,
-          [&] { return unsupported(op, verb); });
-      if (failed(out))
-        return failure();
-      outType = RankedTensorType::get(
-          *out, cast<RankedTensorType>(result.getType()).getElementType());
-      plan.cost += convCost(*out, newWeight, static_cast<bool>(conv.getBias()));
-      plan.widestLayer = std::max<int64_t>(plan.widestLayer, newWeight[0]);
-    } else if (auto dense = dyn_cast<DenseOp>(op)) {
-      if (failed(requireConstant(op, verb, dense.getWeight(), "weight")) ||
-          (dense.getBias() &&
-           failed(requireConstant(op, verb, dense.getBias(), "bias"))))
-        return failure();
-      FailureOr<ChannelMap> inMap = mapOf(plan, verb, dense.getInput(), op);
-      if (failed(inMap))
-        return failure();
+/// Plans one op at a time: the channel map and type of its result, from
+/// those of its operands. Ops that keep channels share one rule, whatever
+/// they compute.
+class NarrowingPlanner
+    : public ComputeOpVisitor<NarrowingPlanner, LogicalResult> {
+public:
+  NarrowingPlanner(NarrowingPlan &plan, WidthPolicy policy, StringRef verb)
+      : plan(plan), policy(policy), verb(verb) {}
+
+  LogicalResult planOp(Operation *op) {
+    outMap.clear();
+    outType = {};
+    result = op->getResult(0);
+    if (failed(dispatchComputeOpVisitor(op)))
+      return failure();
+    plan.maps[result] = std::move(outMap);
+    plan.types[result] = outType;
+    return success();
+  }
+
+  using ComputeOpVisitor::visitOp;
+
+  LogicalResult visitOp(Conv2DOp conv) {
+    Operation *op = conv;
+    if (failed(requireConstant(op, verb, conv.getWeight(), "weight")) ||
+        (conv.getBias() &&
+         failed(requireConstant(op, verb, conv.getBias(), "bias"))))
+      return failure();
+    FailureOr<ChannelMap> inMap = mapOf(plan, verb, conv.getInput(), op);
+    if (failed(inMap))
+      return failure();
+    ArrayRef<int64_t> w = shapeOf(conv.getWeight());
+    int64_t groups = conv.getGroups();
+    int64_t inChannels = shapeOf(conv.getInput())[1];
+    int64_t newGroups = 1;
+    if (groups == 1) {
       FailureOr<ChannelMap> chosen = policy(op);
       if (failed(chosen))
         return failure();
       outMap = *chosen;
-      SmallVector<int64_t> newWeight = {static_cast<int64_t>(outMap.size()),
-                                        static_cast<int64_t>(inMap->size())};
-      outType = withChannels(result, outMap.size());
-      plan.cost += denseCost(outType.getShape(), newWeight,
-                             static_cast<bool>(dense.getBias()));
-      plan.widestLayer = std::max<int64_t>(plan.widestLayer, newWeight[0]);
-    } else if (isa<ReluOp, ClipOp, LRNOp, MaxPool2DOp, AvgPool2DOp,
-                   GlobalAvgPoolOp, BatchNormOp>(op)) {
-      FailureOr<ChannelMap> inMap = mapOf(plan, verb, op->getOperand(0), op);
-      if (failed(inMap))
-        return failure();
-      for (Value param : op->getOperands().drop_front())
-        if (failed(requireConstant(op, verb, param, "parameter")))
-          return failure();
-      outMap = *inMap;
-      outType = withChannels(result, outMap.size());
-    } else if (isa<AddOp, MulOp>(op)) {
-      // Operands from the feature extractor must be narrowed alike (a
-      // residual add joins equal widths); a constant is sliced by the
-      // result's map where it is not broadcast.
-      std::optional<ChannelMap> map;
-      for (Value operand : op->getOperands()) {
-        if (isa_and_nonnull<ConstantOp>(operand.getDefiningOp())) {
-          if (failed(requireConstant(op, verb, operand, "operand")))
-            return failure();
-          continue;
-        }
-        FailureOr<ChannelMap> m = mapOf(plan, verb, operand, op);
-        if (failed(m))
-          return failure();
-        if (map && *map != *m)
-          return unsupported(op, verb)
-                 << "its operands are narrowed to different "
-                    "channels";
-        map = *m;
-      }
-      if (!map)
-        return unsupported(op, verb) << "it has no computed operand";
-      outMap = *map;
-      outType = withChannels(result, outMap.size());
-    } else if (auto reshape = dyn_cast<ReshapeOp>(op)) {
-      FailureOr<ChannelMap> inMap = mapOf(plan, verb, reshape.getInput(), op);
-      if (failed(inMap))
-        return failure();
-      ArrayRef<int64_t> in = shapeOf(reshape.getInput());
-      ArrayRef<int64_t> out = shapeOf(result);
-      int64_t inner = 1;
-      for (int64_t d : in.drop_front(2))
-        inner *= d;
-      if (in == out) {
-        outMap = *inMap;
-      } else if (out.size() == 2 && in.size() >= 2 && out[0] == in[0] &&
-                 out[1] == in[1] * inner) {
-        // Flatten: channel c's block of `inner` features moves together.
-        for (int64_t c : *inMap)
-          for (int64_t s = 0; s < inner; ++s)
-            outMap.push_back(c * inner + s);
-      } else {
-        return unsupported(op, verb)
-               << "only a flatten ([N, C, ...] to [N, C*...]) "
-                  "can be narrowed";
-      }
-      outType = withChannels(result, outMap.size());
-    } else if (auto concat = dyn_cast<ConcatOp>(op)) {
-      if (concat.getAxis() != 1)
-        return unsupported(op, verb)
-               << "only concatenation along channels (axis 1) "
-                  "can be narrowed";
-      int64_t offset = 0;
-      for (Value input : concat.getInputs()) {
-        FailureOr<ChannelMap> m = mapOf(plan, verb, input, op);
-        if (failed(m))
-          return failure();
-        for (int64_t c : *m)
-          outMap.push_back(offset + c);
-        offset += shapeOf(input)[1];
-      }
-      outType = withChannels(result, outMap.size());
+    } else if (groups == inChannels && w[1] == 1) {
+      // Depthwise: each input channel keeps its own filters.
+      int64_t multiplier = w[0] / groups;
+      for (int64_t c : *inMap)
+        for (int64_t k = 0; k < multiplier; ++k)
+          outMap.push_back(c * multiplier + k);
+      newGroups = inMap->size();
     } else {
-      return unsupported(op, verb) << "the pass does not know how to narrow it";
+      return unsupported(op, verb) << "grouped convolutions (" << groups
+                                   << " groups) other than depthwise are not "
+                                      "supported";
     }
-    plan.maps[result] = std::move(outMap);
-    plan.types[result] = outType;
+    SmallVector<int64_t> newWeight = {
+        static_cast<int64_t>(outMap.size()),
+        groups == 1 ? static_cast<int64_t>(inMap->size()) : 1, w[2], w[3]};
+    SmallVector<int64_t> inShape(plan.types[conv.getInput()].getShape());
+    FailureOr<shape::Shape> out = shape::inferConv2D(
+        inShape, newWeight, std::nullopt, conv.getStrides(), conv.getPads(),
+        conv.getDilations(), newGroups,
+        [&] { return unsupported(op, verb); });
+    if (failed(out))
+      return failure();
+    outType = RankedTensorType::get(
+        *out, cast<RankedTensorType>(result.getType()).getElementType());
+    plan.cost += convCost(*out, newWeight, static_cast<bool>(conv.getBias()));
+    plan.widestLayer = std::max<int64_t>(plan.widestLayer, newWeight[0]);
+    return success();
   }
+
+  LogicalResult visitOp(DenseOp dense) {
+    Operation *op = dense;
+    if (failed(requireConstant(op, verb, dense.getWeight(), "weight")) ||
+        (dense.getBias() &&
+         failed(requireConstant(op, verb, dense.getBias(), "bias"))))
+      return failure();
+    FailureOr<ChannelMap> inMap = mapOf(plan, verb, dense.getInput(), op);
+    if (failed(inMap))
+      return failure();
+    FailureOr<ChannelMap> chosen = policy(op);
+    if (failed(chosen))
+      return failure();
+    outMap = *chosen;
+    SmallVector<int64_t> newWeight = {static_cast<int64_t>(outMap.size()),
+                                      static_cast<int64_t>(inMap->size())};
+    outType = withChannels(result, outMap.size());
+    plan.cost += denseCost(outType.getShape(), newWeight,
+                           static_cast<bool>(dense.getBias()));
+    plan.widestLayer = std::max<int64_t>(plan.widestLayer, newWeight[0]);
+    return success();
+  }
+
+  LogicalResult visitKeepsChannelsOp(Operation *op) {
+    FailureOr<ChannelMap> inMap = mapOf(plan, verb, op->getOperand(0), op);
+    if (failed(inMap))
+      return failure();
+    for (Value param : op->getOperands().drop_front())
+      if (failed(requireConstant(op, verb, param, "parameter")))
+        return failure();
+    outMap = *inMap;
+    outType = withChannels(result, outMap.size());
+    return success();
+  }
+
+  LogicalResult visitBroadcastBinaryOp(Operation *op) {
+    // Operands from the feature extractor must be narrowed alike (a
+    // residual add joins equal widths); a constant is sliced by the
+    // result's map where it is not broadcast.
+    std::optional<ChannelMap> map;
+    for (Value operand : op->getOperands()) {
+      if (isa_and_nonnull<ConstantOp>(operand.getDefiningOp())) {
+        if (failed(requireConstant(op, verb, operand, "operand")))
+          return failure();
+        continue;
+      }
+      FailureOr<ChannelMap> m = mapOf(plan, verb, operand, op);
+      if (failed(m))
+        return failure();
+      if (map && *map != *m)
+        return unsupported(op, verb)
+               << "its operands are narrowed to different "
+                  "channels";
+      map = *m;
+    }
+    if (!map)
+      return unsupported(op, verb) << "it has no computed operand";
+    outMap = *map;
+    outType = withChannels(result, outMap.size());
+    return success();
+  }
+
+  LogicalResult visitOp(ReshapeOp reshape) {
+    Operation *op = reshape;
+    FailureOr<ChannelMap> inMap = mapOf(plan, verb, reshape.getInput(), op);
+    if (failed(inMap))
+      return failure();
+    ArrayRef<int64_t> in = shapeOf(reshape.getInput());
+    ArrayRef<int64_t> out = shapeOf(result);
+    int64_t inner = 1;
+    for (int64_t d : in.drop_front(2))
+      inner *= d;
+    if (in == out) {
+      outMap = *inMap;
+    } else if (out.size() == 2 && in.size() >= 2 && out[0] == in[0] &&
+               out[1] == in[1] * inner) {
+      // Flatten: channel c's block of `inner` features moves together.
+      for (int64_t c : *inMap)
+        for (int64_t s = 0; s < inner; ++s)
+          outMap.push_back(c * inner + s);
+    } else {
+      return unsupported(op, verb)
+             << "only a flatten ([N, C, ...] to [N, C*...]) "
+                "can be narrowed";
+    }
+    outType = withChannels(result, outMap.size());
+    return success();
+  }
+
+  LogicalResult visitOp(ConcatOp concat) {
+    Operation *op = concat;
+    if (concat.getAxis() != 1)
+      return unsupported(op, verb)
+             << "only concatenation along channels (axis 1) "
+                "can be narrowed";
+    int64_t offset = 0;
+    for (Value input : concat.getInputs()) {
+      FailureOr<ChannelMap> m = mapOf(plan, verb, input, op);
+      if (failed(m))
+        return failure();
+      for (int64_t c : *m)
+        outMap.push_back(offset + c);
+      offset += shapeOf(input)[1];
+    }
+    outType = withChannels(result, outMap.size());
+    return success();
+  }
+
+  LogicalResult visitUnhandledOp(Operation *op) {
+    return unsupported(op, verb) << "the pass does not know how to narrow it";
+  }
+
+private:
+  NarrowingPlan &plan;
+  WidthPolicy policy;
+  StringRef verb;
+  /// The op being planned: its result, and what it gets.
+  Value result;
+  ChannelMap outMap;
+  RankedTensorType outType;
+};
+
+} // namespace
+
+LogicalResult planNarrowing(ArrayRef<Operation *> ops, NarrowingPlan &plan,
+                            WidthPolicy policy, StringRef verb) {
+  NarrowingPlanner planner(plan, policy, verb);
+  for (Operation *op : ops)
+    if (!isa<ConstantOp>(op) && failed(planner.planOp(op)))
+      return failure();
   return success();
 }
 
@@ -303,7 +356,7 @@ void buildNarrowed(OpBuilder &builder, ArrayRef<Operation *> ops,
       created = builder.clone(*op, mapping);
       for (unsigned i = 1; i < 5; ++i)
         created->setOperand(i, slice(op->getOperand(i), 0, result));
-    } else if (isa<AddOp, MulOp>(op)) {
+    } else if (op->hasTrait<OpFamily::BroadcastBinary>()) {
       created = builder.clone(*op, mapping);
       int64_t rank = shapeOf(result).size();
       for (auto [i, operand] : llvm::enumerate(op->getOperands())) {

@@ -75,7 +75,7 @@ void FoldBatchNormPass::runOnOperation() {
     OpBuilder builder(bn);
     Operation *layer = bn.getInput().getDefiningOp();
     bool foldable =
-        layer && isa<Conv2DOp, DenseOp>(layer) && bn.getInput().hasOneUse() &&
+        layer && layer->hasTrait<OpFamily::Layer>() && bn.getInput().hasOneUse() &&
         constantValue(layer->getOperand(1)) &&
         (layer->getNumOperands() < 3 || constantValue(layer->getOperand(2)));
     if (foldable) {

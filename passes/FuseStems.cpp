@@ -36,13 +36,9 @@ bool isConstant(Value v) {
 /// Whether `op` reads `v` as its only activation and computes each output
 /// channel from the same channel of `v` (other operands being constants).
 bool isChannelwise(Operation *op, Value v) {
-  if (op->getNumOperands() == 0 || op->getOperand(0) != v)
-    return false;
-  if (isa<ReluOp, ClipOp, MaxPool2DOp, AvgPool2DOp>(op))
-    return true;
-  if (isa<BatchNormOp>(op))
-    return llvm::all_of(op->getOperands().drop_front(), isConstant);
-  return false;
+  return op->hasTrait<OpFamily::Channelwise>() && op->getNumOperands() != 0 &&
+         op->getOperand(0) == v &&
+         llvm::all_of(op->getOperands().drop_front(), isConstant);
 }
 
 /// The ops a stem could take over from `branch`, in order.

@@ -22,7 +22,7 @@
 #include "passes/Cost.h"
 #include "passes/Passes.h"
 
-#include "dialect/LcpOps.h"
+#include "dialect/UnitGraph.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FileSystem.h"
@@ -48,13 +48,12 @@ namespace {
 bool choosesWidth(Operation *op) {
   if (auto conv = dyn_cast<Conv2DOp>(op))
     return conv.getGroups() == 1;
-  return isa<DenseOp>(op);
+  return op->hasTrait<OpFamily::Layer>();
 }
 
 /// The layers whose output channels reach `v` unchanged in number: the
 /// width-choosing layers found by walking back through ops that keep
-/// channels (activations, pools, batch norm, adds, depthwise
-/// convolutions).
+/// channels (activations, pools, batch norm, adds, grouped convolutions).
 void originsOf(Value v, llvm::SetVector<Operation *> &origins) {
   Operation *def = v.getDefiningOp();
   if (!def || isa<ConstantOp>(def))
@@ -63,8 +62,9 @@ void originsOf(Value v, llvm::SetVector<Operation *> &origins) {
     origins.insert(def);
     return;
   }
-  if (isa<ReluOp, ClipOp, BatchNormOp, MaxPool2DOp, AvgPool2DOp, LRNOp,
-          GlobalAvgPoolOp, AddOp, MulOp, Conv2DOp>(def))
+  if (def->hasTrait<OpFamily::KeepsChannels>() ||
+      def->hasTrait<OpFamily::BroadcastBinary>() ||
+      def->hasTrait<OpFamily::Layer>())
     for (Value operand : def->getOperands())
       if (!isa_and_nonnull<ConstantOp>(operand.getDefiningOp()))
         originsOf(operand, origins);
@@ -144,14 +144,12 @@ void PrunePass::runOnOperation() {
 }
 
 LogicalResult PrunePass::pruneStructured(func::FuncOp func) {
-  Block &body = func.getBody().front();
-  // The scopes to narrow, in order: each unit's body, or the function's.
+  // The scopes to narrow, in order: each unit's body (the function's own
+  // for an unsplit model).
+  UnitGraph graph(func);
   SmallVector<Operation *> scopes;
-  for (Operation &op : body)
-    if (asUnit(&op))
-      scopes.push_back(&op);
-  if (scopes.empty())
-    scopes.push_back(func);
+  for (const Unit &unit : graph.getUnits())
+    scopes.push_back(unit.op);
   for (Operation *scope : scopes)
     if (isa<StemOp>(scope))
       return scope->emitOpError()
@@ -171,7 +169,7 @@ LogicalResult PrunePass::pruneStructured(func::FuncOp func) {
         whole.insert(origins.begin(), origins.end());
       }
     for (Operation &op : block)
-      if (isa<AddOp, MulOp>(op) &&
+      if (op.hasTrait<OpFamily::BroadcastBinary>() &&
           llvm::count_if(op.getOperands(), [](Value v) {
             return !isa_and_nonnull<ConstantOp>(v.getDefiningOp());
           }) > 1)
@@ -213,10 +211,9 @@ LogicalResult PrunePass::pruneStructured(func::FuncOp func) {
     };
     if (failed(planNarrowing(ops, plan, policy, "pruned")))
       return failure();
-    std::optional<UnitView> unit = asUnit(scope);
-    chosen.push_back(
-        llvm::json::Object{{"unit", unit ? unit->id : StringRef("model")},
-                           {"layers", std::move(layers)}});
+    chosen.push_back(llvm::json::Object{
+        {"unit", cast<UnitOpInterface>(scope).getUnitId()},
+        {"layers", std::move(layers)}});
 
     // Rebuild the scope's ops before its terminator, then drop the old.
     for (BlockArgument arg : block.getArguments())
@@ -263,7 +260,7 @@ LogicalResult PrunePass::pruneStructured(func::FuncOp func) {
 void PrunePass::pruneUnstructured(func::FuncOp func) {
   SmallVector<Operation *> layers;
   func.walk([&](Operation *op) {
-    if (isa<Conv2DOp, DenseOp>(op))
+    if (op->hasTrait<OpFamily::Layer>())
       layers.push_back(op);
   });
   int64_t zeroed = 0, total = 0;

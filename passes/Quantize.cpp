@@ -96,13 +96,14 @@ struct ValueRange {
 
 /// How an op runs on integers (docs/INTEGER.md).
 enum class IntegerKind {
-  /// Convolution and dense layers with constant weights: int32 (int8) or
+  /// Layers (OpFamily::Layer) with constant weights: int32 (int8) or
   /// 48-bit (fixed16) accumulators, requantized to the result's type.
   Layer,
-  /// Requantizes its operands' types to its own: add, average pools.
+  /// Requantizes its operands' types to its own (OpFamily::Rescales: add,
+  /// average pools).
   Requantizing,
-  /// Result and operands share one type: relu, clip, max pool, reshape,
-  /// concat.
+  /// Result and operands share one type (OpFamily::SharesQuantType: relu,
+  /// clip, max pool, data movement).
   SameType,
   /// No integer semantics: runs in f32 between dequantize and quantize.
   Float,
@@ -120,14 +121,14 @@ bool isConstant(Value v) {
 }
 
 IntegerKind integerKind(Operation *op) {
-  if (isa<Conv2DOp, DenseOp>(op)) {
+  if (op->hasTrait<OpFamily::Layer>()) {
     bool constantParams = llvm::all_of(op->getOperands().drop_front(),
                                        [](Value v) { return isConstant(v); });
     return constantParams ? IntegerKind::Layer : IntegerKind::Float;
   }
-  if (isa<AddOp, AvgPool2DOp, GlobalAvgPoolOp>(op))
+  if (op->hasTrait<OpFamily::Rescales>())
     return IntegerKind::Requantizing;
-  if (isa<ReluOp, ClipOp, MaxPool2DOp, ReshapeOp, ConcatOp>(op))
+  if (op->hasTrait<OpFamily::SharesQuantType>())
     return IntegerKind::SameType;
   return IntegerKind::Float;
 }
@@ -225,7 +226,7 @@ LogicalResult QuantizePass::checkOptions(func::FuncOp func) {
     }
   }
   for (Operation &op : func.getBody().getOps())
-    if (isa<BranchOp, StemOp, MergeOp>(op))
+    if (isa<UnitOpInterface>(op))
       return op.emitOpError()
              << "is a unit: run lcp-quantize before lcp-outline-branches";
   WalkResult quantized = func.walk([](Operation *op) {

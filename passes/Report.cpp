@@ -3,7 +3,7 @@
 #include "passes/Cost.h"
 #include "passes/Passes.h"
 
-#include "dialect/LcpOps.h"
+#include "dialect/UnitGraph.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -96,33 +96,20 @@ struct FunctionReport {
 FunctionReport reportFunction(func::FuncOp func) {
   FunctionReport report;
   report.name = func.getSymName().str();
-  Block &body = func.getBody().front();
-  for (Operation &op : body) {
-    std::optional<UnitView> view = asUnit(&op);
-    if (!view)
-      continue;
+  UnitGraph graph(func);
+  for (const Unit &u : graph.getUnits()) {
     UnitReport unit;
-    unit.id = view->id.str();
-    unit.kind = view->kind.str();
-    unit.device = view->device.str();
-    unit.cost = costOfRegions(&op);
-    unit.peakBytes = peakActivationBytes(op.getRegion(0).front());
-    unit.inputBytes = bytesOf(op.getOperandTypes());
-    unit.outputBytes = bytesOf(op.getResultTypes());
+    unit.id = u.id;
+    unit.kind = u.kind;
+    unit.device = u.device;
+    unit.cost = costOfRegions(u.op);
+    unit.peakBytes = peakActivationBytes(u.getBody());
+    unit.inputBytes = bytesOf(u.op.getUnitInputs().getTypes());
+    unit.outputBytes = bytesOf(u.op.getUnitOutputs().getTypes());
     report.units.push_back(unit);
   }
-  if (report.units.empty()) {
-    UnitReport whole;
-    whole.id = "model";
-    whole.kind = "model";
-    whole.cost = costOfRegions(func);
-    whole.peakBytes = peakActivationBytes(body);
-    whole.inputBytes = bytesOf(func.getArgumentTypes());
-    whole.outputBytes = bytesOf(func.getResultTypes());
-    report.units.push_back(whole);
-  }
   report.total = costOfRegions(func);
-  report.peakBytes = peakActivationBytes(body);
+  report.peakBytes = peakActivationBytes(func.getBody().front());
   return report;
 }
 

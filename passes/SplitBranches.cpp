@@ -220,7 +220,7 @@ FailureOr<OriginalModel> analyzeModel(func::FuncOp func) {
   for (Operation &op : entry.without_terminator()) {
     if (slice.contains(&op)) {
       model.body.push_back(&op);
-      hasLayer |= isa<Conv2DOp, DenseOp>(op);
+      hasLayer |= op.hasTrait<OpFamily::Layer>();
     } else if (!isa<ConstantOp>(op) && &op != model.classifier &&
                !tail.contains(&op)) {
       return op.emitOpError()
@@ -272,7 +272,7 @@ struct SplitBranchesPass
 
     int64_t widest = 0;
     for (Operation *op : model->body)
-      if (isa<Conv2DOp, DenseOp>(op))
+      if (op->hasTrait<OpFamily::Layer>())
         widest = std::max(widest, shapeOf(op->getOperand(1))[0]);
 
     int64_t n = branches;

@@ -96,6 +96,13 @@ inline Halide::Expr lcp_requantize(Halide::Type type, Halide::Expr v,
 #endif
 )";
 
+/// An activation or batch norm: elementwise, channel by channel, cheap to
+/// recompute where it is read.
+bool isChannelwiseElementwise(Operation *op) {
+  return op->hasTrait<OpFamily::Channelwise>() &&
+         op->hasTrait<OpFamily::Elementwise>();
+}
+
 /// How a convolution's output tile maps onto vector lanes.
 struct ConvTiling {
   /// Lanes across output channels, with the weights stored output channels
@@ -152,7 +159,7 @@ ConvTiling planConv(Conv2DOp op, const VectorUnit &vector) {
 class UnitEmitter {
 public:
   UnitEmitter(Block &body, StringRef name, const VectorUnit &vector,
-              GeneratorInfo &info)
+              UnitSignature &info)
       : body(body), name(name), vector(vector), info(info) {}
 
   LogicalResult emit(raw_ostream &os);
@@ -205,8 +212,7 @@ private:
   /// Values to compute at root: reductions and what feeds them (inlining a
   /// value into a reduction's inner loop would recompute it per tap).
   bool isReduction(Operation *op) {
-    return isa<Conv2DOp, DenseOp, MatMulOp, MaxPool2DOp, AvgPool2DOp,
-               GlobalAvgPoolOp, LRNOp, SoftmaxOp>(op);
+    return op->hasTrait<OpFamily::Reduction>();
   }
   void scheduleValue(Operation *op, Value result);
   void scheduleConv(Value result, ArrayRef<int64_t> shape, Value tileValue);
@@ -255,7 +261,7 @@ private:
   Block &body;
   StringRef name;
   const VectorUnit &vector;
-  GeneratorInfo &info;
+  UnitSignature &info;
   llvm::DenseMap<Value, std::string> names;
   /// The RDom of each convolution, for its schedule.
   llvm::DenseMap<Value, std::string> reductionDomains;
@@ -309,7 +315,7 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
   bool onlyWindows = !result.use_empty();
   for (Operation *user : result.getUsers()) {
     feedsReduction |= isReduction(user);
-    onlyWindows &= isa<Conv2DOp, MaxPool2DOp, AvgPool2DOp>(user);
+    onlyWindows &= user->hasTrait<OpFamily::SlidingWindow>();
   }
   if (!isReduction(op) && !feedsReduction && !manyUsers)
     return; // inlined into its one elementwise user
@@ -320,7 +326,7 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
   Operation *source =
       op->getNumOperands() ? op->getOperand(0).getDefiningOp() : nullptr;
   bool readsStoredValue = !source || isReduction(source);
-  if (onlyWindows && readsStoredValue && isa<ReluOp, ClipOp, BatchNormOp>(op))
+  if (onlyWindows && readsStoredValue && isChannelwiseElementwise(op))
     return;
   ArrayRef<int64_t> s = shapeOf(result);
   std::string f = names.lookup(result);
@@ -358,9 +364,8 @@ Value epilogueEnd(Conv2DOp conv) {
   Value end = conv.getOutput();
   while (end.hasOneUse()) {
     Operation *user = *end.getUsers().begin();
-    bool unary =
-        isa<ReluOp, ClipOp, BatchNormOp>(user) && user->getOperand(0) == end;
-    bool binary = isa<AddOp, MulOp>(user) &&
+    bool unary = isChannelwiseElementwise(user) && user->getOperand(0) == end;
+    bool binary = user->hasTrait<OpFamily::BroadcastBinary>() &&
                   user->getResult(0).getType() == end.getType();
     if (!unary && !binary)
       break;
@@ -640,7 +645,7 @@ std::string UnitEmitter::addTable(StringRef prefix,
                                   std::vector<int64_t> values) {
   std::string n = newName(prefix);
   decls << "  Input<Buffer<int32_t, 1>> " << n << "{\"" << n << "\"};\n";
-  PipelineArg arg{PipelineArg::Kind::Weight, n, {int64_t(values.size())}};
+  UnitArgument arg{UnitArgument::Kind::Weight, n, {int64_t(values.size())}};
   arg.type = ElementType::I32;
   arg.values = std::move(values);
   info.args.push_back(std::move(arg));
@@ -1135,7 +1140,7 @@ LogicalResult UnitEmitter::emitOp(Operation *op) {
     std::string n = newName("w");
     names[c.getOutput()] = n;
     ArrayRef<int64_t> s = shapeOf(c.getOutput());
-    PipelineArg arg{PipelineArg::Kind::Weight, n, {}, op};
+    UnitArgument arg{UnitArgument::Kind::Weight, n, {}, op};
     ArrayRef<int64_t> layout = weightLayouts.lookup(op);
     for (size_t i = 0; i < s.size(); ++i)
       arg.shape.push_back(layout.empty() ? s[i] : s[layout[i]]);
@@ -1245,8 +1250,8 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
     names[arg] = n;
     decls << "  Input<Buffer<" << cppType(*element) << ", " << type.getRank()
           << ">> " << n << "{\"" << n << "\"};\n";
-    PipelineArg input{
-        PipelineArg::Kind::Input, n,
+    UnitArgument input{
+        UnitArgument::Kind::Input, n,
         std::vector<int64_t>(type.getShape().begin(), type.getShape().end())};
     input.type = *element;
     info.args.push_back(std::move(input));
@@ -1301,13 +1306,9 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
         return op.emitOpError() << "produces " << t
                                 << "; the Halide backend takes f32 or "
                                    "quantized (i8, i16, i32) tensors";
-    // Ops with integer code: the quantized layers, pools, adds, data
-    // movement and the conversions; the rest take f32 only.
-    bool integerCode =
-        isa<ConstantOp, Conv2DOp, DenseOp, AddOp, ReluOp, ClipOp, MaxPool2DOp,
-            AvgPool2DOp, GlobalAvgPoolOp, ConcatOp, ReshapeOp, TransposeOp,
-            SliceOp, QuantizeOp, DequantizeOp, RequantizeOp>(op);
-    if (!integerCode && llvm::any_of(op.getOperands(), isQuantized))
+    // Ops with integer semantics have integer code; the rest take f32 only.
+    if (!op.hasTrait<OpFamily::IntegerSemantics>() &&
+        llvm::any_of(op.getOperands(), isQuantized))
       return op.emitOpError()
              << "has quantized operands, which its Halide code does not "
                 "take (dequantize them first; lcp-quantize does)";
@@ -1322,7 +1323,7 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
     ElementType element = *elementTypeOf(v.getType());
     decls << "  Output<Buffer<" << cppType(element) << ", " << s.size() << ">> "
           << n << "{\"" << n << "\"};\n";
-    PipelineArg output{PipelineArg::Kind::Output, n,
+    UnitArgument output{UnitArgument::Kind::Output, n,
                        std::vector<int64_t>(s.begin(), s.end())};
     output.type = element;
     info.args.push_back(std::move(output));
@@ -1342,7 +1343,7 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
   // checks and pick vector loops that fit.
   std::string bounds;
   llvm::raw_string_ostream b(bounds);
-  for (const PipelineArg &arg : info.args) {
+  for (const UnitArgument &arg : info.args) {
     b << "    " << arg.name;
     for (size_t d = 0; d < arg.shape.size(); ++d)
       b << ".dim(" << d << ").set_bounds(0, "
@@ -1350,12 +1351,12 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
     b << ";\n";
   }
 
-  os << "// Halide generator of lcp unit '" << info.name
+  os << "// Halide generator of lcp unit '" << info.function
      << "', emitted by lcp. Weights are runtime inputs.\n";
   if (usesIntegerHelpers)
     os << kIntegerHelpers;
-  os << "class " << info.name << "_generator : public Halide::Generator<"
-     << info.name << "_generator> {\npublic:\n";
+  os << "class " << info.function << "_generator : public Halide::Generator<"
+     << info.function << "_generator> {\npublic:\n";
   os << declText;
   os << "\n  void generate() {\n";
   os << "    using namespace Halide;\n";
@@ -1373,7 +1374,7 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
     os << ";\n";
   }
   os << "  }\n};\n";
-  os << "HALIDE_REGISTER_GENERATOR(" << info.name << "_generator, " << info.name
+  os << "HALIDE_REGISTER_GENERATOR(" << info.function << "_generator, " << info.function
      << ")\n";
   return success();
 }
@@ -1382,8 +1383,8 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
 
 LogicalResult emitGenerator(Operation *unit, StringRef name,
                             const VectorUnit &vector, raw_ostream &os,
-                            GeneratorInfo &info) {
-  info.name = name.str();
+                            UnitSignature &info) {
+  info.function = name.str();
   info.args.clear();
   Region &region = unit->getRegion(0);
   if (!region.hasOneBlock())

@@ -2,16 +2,16 @@
 //
 // lcp-compile's back half: from a module whose entry function is made of
 // units (branches and the merge, or one unsplit function) to a package
-// folder (docs/Package.md): manifest.json, weights.safetensors and, for the
-// cpu targets, the units compiled by Halide into static libraries, headers,
-// cpu/libmodel.a and cpu/libmodel.so.
+// folder (docs/Package.md). The writer emits every unit with the target's
+// emitter, writes manifest.json and weights.safetensors, asks the target for
+// the rest (compiled code, for the cpu targets cpu/libmodel.a and .so), and
+// moves the folder into place atomically.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef LCP_CODEGEN_PACKAGE_PACKAGEWRITER_H
 #define LCP_CODEGEN_PACKAGE_PACKAGEWRITER_H
 
-#include "codegen/halide/HalideEmitter.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -19,21 +19,11 @@
 
 namespace lcp {
 
-/// A compilation target: what lcp-compile builds the units for.
-struct TargetInfo {
-  std::string name;         // "cpu:host", "cpu:rpi3", "cpu:arm64"
-  std::string halideTarget; // "host", "arm-32-linux", "arm-64-linux"
-  std::string cc;           // the C compiler for glue and linking
-  std::string ar;
-  /// The vector unit tiles are shaped for.
-  halide::VectorUnit vector;
-};
-
-/// The known targets by name; fails with a message listing them.
-bool lookupTarget(llvm::StringRef name, TargetInfo &target, std::string &error);
+class Target;
 
 struct PackageOptions {
-  TargetInfo target;
+  /// What the units are compiled for (targets/Target.h).
+  const Target *target = nullptr;
   std::string outputDir;
   std::string modelName;
   /// Parallel jobs for generator builds and runs.
@@ -41,7 +31,7 @@ struct PackageOptions {
   /// Progress lines (one per stage and unit, with times) go here; null to
   /// stay quiet.
   llvm::raw_ostream *progress = nullptr;
-  /// Write only the generator sources (one per unit) to this stream.
+  /// Write only the emitted sources (one per unit) to this stream.
   llvm::raw_ostream *generatorsOnly = nullptr;
 };
 

@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/package/PackageWriter.h"
+#include "targets/InitAllTargets.h"
+#include "targets/Target.h"
 #include "dialect/LcpDialect.h"
 #include "dialect/LcpOps.h"
 #include "dialect/ReferenceEvaluator.h"
@@ -40,8 +42,8 @@ static cl::opt<std::string> outputDir("o",
                                       cl::value_desc("dir"), cl::cat(category));
 static cl::opt<std::string>
     targetName("target",
-               cl::desc("cpu (= cpu:host), cpu:host, cpu:rpi3 (32-bit ARM), "
-                        "cpu:arm64"),
+               cl::desc("The target to compile for (default cpu:host; "
+                        "--help lists the targets)"),
                cl::init("cpu:host"), cl::cat(category));
 static cl::opt<unsigned> jobs("j",
                               cl::desc("Parallel generator builds (default 2)"),
@@ -66,14 +68,17 @@ static cl::opt<int64_t> batchSize(
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   lcp::registerLCPPasses();
+  lcp::registerAllTargets();
   PassPipelineCLParser passes("", "Passes to run before code generation");
-  cl::ParseCommandLineOptions(
-      argc, argv, "lcp-compile: compile a model into a deployable package\n");
+  std::string overview =
+      "lcp-compile: compile a model into a deployable package\n\nTargets:\n" +
+      lcp::describeTargets();
+  cl::ParseCommandLineOptions(argc, argv, overview);
 
-  lcp::TargetInfo target;
   std::string error;
-  if (!lcp::lookupTarget(targetName, target, error)) {
-    llvm::errs() << "lcp-compile: error: " << error << "\n";
+  const lcp::Target *target = lcp::lookupTarget(targetName, error);
+  if (!target) {
+    llvm::errs() << "lcp-compile: error: " << error;
     return 1;
   }
   bool generatorsOnly = emit == "generators";
@@ -124,9 +129,9 @@ int main(int argc, char **argv) {
   PassManager structure(&context);
   if (entry.getOps<lcp::BranchOp>().empty())
     structure.addNestedPass<func::FuncOp>(lcp::createOutlineBranches());
-  if (fuseStems)
-    structure.addNestedPass<func::FuncOp>(
-        lcp::createFuseStems({target.vector.lanes}));
+  lcp::TargetOptions targetOptions;
+  targetOptions.fuseStems = fuseStems;
+  target->buildPreEmissionPipeline(structure, targetOptions);
   {
     // Their remarks (what they did, or why not) go to stderr unless quiet.
     std::optional<ScopedDiagnosticHandler> silence;
