@@ -12,7 +12,7 @@
 
 namespace lcp::OpFamily {
 
-#define LCP_DECLARE_OP_FAMILY(Name)                                           \
+#define LCP_DECLARE_OP_FAMILY(Name)                                            \
   template <typename ConcreteType>                                             \
   class Name : public mlir::OpTrait::TraitBase<ConcreteType, Name> {};
 

@@ -27,24 +27,22 @@ template <typename ConcreteType, typename ResultType = void,
           typename... ExtraArgs>
 class ComputeOpVisitor {
 public:
-  ResultType dispatchComputeOpVisitor(mlir::Operation *op,
-                                      ExtraArgs... args) {
+  ResultType dispatchComputeOpVisitor(mlir::Operation *op, ExtraArgs... args) {
     auto *self = static_cast<ConcreteType *>(this);
     return llvm::TypeSwitch<mlir::Operation *, ResultType>(op)
         .template Case<
 #define GET_OP_LIST
 #include "dialect/LcpOps.cpp.inc"
             >([&](auto concrete) -> ResultType {
-              return self->visitOp(concrete, args...);
-            })
+          return self->visitOp(concrete, args...);
+        })
         .Default([&](mlir::Operation *other) -> ResultType {
           return self->visitInvalidOp(other, args...);
         });
   }
 
   /// An op without an overload of its own: by family.
-  template <typename OpTy>
-  ResultType visitOp(OpTy op, ExtraArgs... args) {
+  template <typename OpTy> ResultType visitOp(OpTy op, ExtraArgs... args) {
     auto *self = static_cast<ConcreteType *>(this);
     if constexpr (OpTy::template hasTrait<OpFamily::KeepsChannels>())
       return self->visitKeepsChannelsOp(op, args...);

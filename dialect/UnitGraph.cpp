@@ -16,9 +16,7 @@ bool isSameUnitCode(UnitOpInterface a, UnitOpInterface b) {
   DenseMap<Value, Value> same;
   for (auto [l, r] : llvm::zip(lhs.getArguments(), rhs.getArguments()))
     same[l] = r;
-  auto check = [&](Value l, Value r) {
-    return success(same.lookup(l) == r);
-  };
+  auto check = [&](Value l, Value r) { return success(same.lookup(l) == r); };
   auto mark = [&](Value l, Value r) { same[l] = r; };
   for (auto [l, r] : llvm::zip(lhs, rhs)) {
     // A constant is a weight, bound at run time: only its type is code.

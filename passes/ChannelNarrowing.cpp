@@ -161,8 +161,7 @@ public:
     SmallVector<int64_t> inShape(plan.types[conv.getInput()].getShape());
     FailureOr<shape::Shape> out = shape::inferConv2D(
         inShape, newWeight, std::nullopt, conv.getStrides(), conv.getPads(),
-        conv.getDilations(), newGroups,
-        [&] { return unsupported(op, verb); });
+        conv.getDilations(), newGroups, [&] { return unsupported(op, verb); });
     if (failed(out))
       return failure();
     outType = RankedTensorType::get(

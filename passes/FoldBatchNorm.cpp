@@ -75,8 +75,8 @@ void FoldBatchNormPass::runOnOperation() {
     OpBuilder builder(bn);
     Operation *layer = bn.getInput().getDefiningOp();
     bool foldable =
-        layer && layer->hasTrait<OpFamily::Layer>() && bn.getInput().hasOneUse() &&
-        constantValue(layer->getOperand(1)) &&
+        layer && layer->hasTrait<OpFamily::Layer>() &&
+        bn.getInput().hasOneUse() && constantValue(layer->getOperand(1)) &&
         (layer->getNumOperands() < 3 || constantValue(layer->getOperand(2)));
     if (foldable) {
       // Weights are [out, ...] for both: row c scales by s[c].

@@ -211,9 +211,9 @@ LogicalResult PrunePass::pruneStructured(func::FuncOp func) {
     };
     if (failed(planNarrowing(ops, plan, policy, "pruned")))
       return failure();
-    chosen.push_back(llvm::json::Object{
-        {"unit", cast<UnitOpInterface>(scope).getUnitId()},
-        {"layers", std::move(layers)}});
+    chosen.push_back(
+        llvm::json::Object{{"unit", cast<UnitOpInterface>(scope).getUnitId()},
+                           {"layers", std::move(layers)}});
 
     // Rebuild the scope's ops before its terminator, then drop the old.
     for (BlockArgument arg : block.getArguments())

@@ -1324,7 +1324,7 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
     decls << "  Output<Buffer<" << cppType(element) << ", " << s.size() << ">> "
           << n << "{\"" << n << "\"};\n";
     UnitArgument output{UnitArgument::Kind::Output, n,
-                       std::vector<int64_t>(s.begin(), s.end())};
+                        std::vector<int64_t>(s.begin(), s.end())};
     output.type = element;
     info.args.push_back(std::move(output));
     code << "    " << n << "(" <<
@@ -1374,8 +1374,8 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
     os << ";\n";
   }
   os << "  }\n};\n";
-  os << "HALIDE_REGISTER_GENERATOR(" << info.function << "_generator, " << info.function
-     << ")\n";
+  os << "HALIDE_REGISTER_GENERATOR(" << info.function << "_generator, "
+     << info.function << ")\n";
   return success();
 }
 

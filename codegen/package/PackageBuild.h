@@ -61,10 +61,9 @@ public:
                                  llvm::StringRef what);
   /// Runs `count` jobs on the build's threads; on failure reports
   /// "<what> " followed by the first failing command.
-  mlir::LogicalResult parallel(size_t count,
-                               llvm::function_ref<mlir::LogicalResult(size_t)>
-                                   job,
-                               llvm::StringRef what);
+  mlir::LogicalResult
+  parallel(size_t count, llvm::function_ref<mlir::LogicalResult(size_t)> job,
+           llvm::StringRef what);
   /// The first command that failed, with its output.
   llvm::StringRef getFirstFailure() const { return firstFailure; }
 

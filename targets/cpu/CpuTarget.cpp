@@ -35,13 +35,24 @@ struct CpuFacts {
 
 // NEON: 4 f32 lanes; 16 quad registers on 32-bit ARM, 32 on AArch64.
 const CpuFacts kCpuTargets[] = {
-    {"cpu:host", "this machine's CPU (its vector unit detected)", "host",
-     LCP_HOST_CC, LCP_HOST_AR, {}},
-    {"cpu:rpi3", "32-bit ARM with NEON (Raspberry Pi 3, PYNQ-Z1's Cortex-A9)",
-     "arm-32-linux", "arm-linux-gnueabihf-gcc", "arm-linux-gnueabihf-ar",
+    {"cpu:host",
+     "this machine's CPU (its vector unit detected)",
+     "host",
+     LCP_HOST_CC,
+     LCP_HOST_AR,
+     {}},
+    {"cpu:rpi3",
+     "32-bit ARM with NEON (Raspberry Pi 3, PYNQ-Z1's Cortex-A9)",
+     "arm-32-linux",
+     "arm-linux-gnueabihf-gcc",
+     "arm-linux-gnueabihf-ar",
      {4, 16}},
-    {"cpu:arm64", "64-bit ARM with NEON (AArch64 Linux)", "arm-64-linux",
-     "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-ar", {4, 32}},
+    {"cpu:arm64",
+     "64-bit ARM with NEON (AArch64 Linux)",
+     "arm-64-linux",
+     "aarch64-linux-gnu-gcc",
+     "aarch64-linux-gnu-ar",
+     {4, 32}},
 };
 
 /// The host's vector unit, as Halide's "host" target will find it.
@@ -82,8 +93,7 @@ std::string hostHalideTarget() {
   bool skylake = avx512 && f.lookup("avx512vl") && f.lookup("avx512bw") &&
                  f.lookup("avx512dq");
   add(skylake, "avx512_skylake");
-  bool cannonlake =
-      skylake && f.lookup("avx512ifma") && f.lookup("avx512vbmi");
+  bool cannonlake = skylake && f.lookup("avx512ifma") && f.lookup("avx512vbmi");
   add(cannonlake, "avx512_cannonlake");
   add(cannonlake && f.lookup("avx512bf16") && f.lookup("avx512vnni") &&
           f.lookup("avx512fp16"),
@@ -194,8 +204,7 @@ LogicalResult CpuTarget::buildArtifacts(PackageBuild &build) const {
                           "-lpthread", "-ldl", "-Wl,-rpath," LCP_HALIDE_LIBDIR})
     link.push_back(arg);
   if (failed(build.runCommand(link, "link-generator")))
-    return build.error() << "linking the generator "
-                         << build.getFirstFailure();
+    return build.error() << "linking the generator " << build.getFirstFailure();
   build.progress("link", "generator", seconds(start));
 
   // Run the generator once per unit (no Halide runtime inside), and once for
@@ -214,8 +223,8 @@ LogicalResult CpuTarget::buildArtifacts(PackageBuild &build) const {
             LogicalResult r = success();
             if (i < built.size()) {
               const std::string &fn = built[i]->signature.function;
-              r = build.runCommand({generator, "-g", fn, "-f", fn, "-o",
-                                    cpuDir, "-e", "static_library,h",
+              r = build.runCommand({generator, "-g", fn, "-f", fn, "-o", cpuDir,
+                                    "-e", "static_library,h",
                                     "target=" + target + "-no_runtime"},
                                    "generate-" + built[i]->unit->id);
             } else {
@@ -240,8 +249,8 @@ LogicalResult CpuTarget::buildArtifacts(PackageBuild &build) const {
     table += "#include \"" + u->signature.function + ".h\"\n";
   table += "\nconst lcp_unit_entry lcp_model_units[] = {\n";
   for (EmittedUnit &u : units)
-    table += "    {\"" + u.unit->id + "\", " + u.signature.function +
-             "_argv},\n";
+    table +=
+        "    {\"" + u.unit->id + "\", " + u.signature.function + "_argv},\n";
   table +=
       "};\nconst int lcp_model_num_units = " + std::to_string(units.size()) +
       ";\n";
@@ -282,9 +291,8 @@ LogicalResult CpuTarget::buildArtifacts(PackageBuild &build) const {
     return build.error() << "archiving libmodel.a " << build.getFirstFailure();
   if (failed(build.runCommand({facts.cc, "-shared", "-o",
                                cpuDir + "/libmodel.so", "-Wl,--whole-archive",
-                               cpuDir + "/libmodel.a",
-                               "-Wl,--no-whole-archive", "-lpthread", "-ldl",
-                               "-lm"},
+                               cpuDir + "/libmodel.a", "-Wl,--no-whole-archive",
+                               "-lpthread", "-ldl", "-lm"},
                               "link-shared")))
     return build.error() << "linking libmodel.so " << build.getFirstFailure();
   build.progress("link", "libmodel", seconds(start));

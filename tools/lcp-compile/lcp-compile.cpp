@@ -10,13 +10,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/package/PackageWriter.h"
-#include "targets/InitAllTargets.h"
-#include "targets/Target.h"
 #include "dialect/LcpDialect.h"
 #include "dialect/LcpOps.h"
 #include "dialect/ReferenceEvaluator.h"
 #include "import/ModelLoader.h"
 #include "passes/Passes.h"
+#include "targets/InitAllTargets.h"
+#include "targets/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
