@@ -10,9 +10,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/halide/HalideEmitter.h"
+#include "codegen/halide/Schedule.h"
 #include "dialect/IntegerParams.h"
 #include "dialect/LcpOps.h"
-#include "passes/Cost.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -103,64 +103,14 @@ bool isChannelwiseElementwise(Operation *op) {
          op->hasTrait<OpFamily::Elementwise>();
 }
 
-/// How a convolution's output tile maps onto vector lanes.
-struct ConvTiling {
-  /// Lanes across output channels, with the weights stored output channels
-  /// innermost; otherwise lanes across output columns.
-  bool acrossChannels = false;
-  int64_t channelVectors = 1; // vectors of output channels per tile
-  int64_t columns = 1;        // output columns per tile
-};
-
 /// The weights of a convolution with lanes across output channels are
 /// stored [in][kh][kw][out] instead of [out][in][kh][kw].
 constexpr int64_t kChannelsInnermost[] = {1, 2, 3, 0};
 
-/// Lanes go across output channels when the channels fill whole vectors and
-/// the rows would not (columnLaneFill). The tile's results
-/// then reach memory one lane at a time (NCHW keeps channels apart), which
-/// only a long enough reduction pays for.
-ConvTiling planConv(Conv2DOp op, const VectorUnit &vector) {
-  ConvTiling tiling;
-  ArrayRef<int64_t> w = shapeOf(op.getWeight());
-  ArrayRef<int64_t> out = shapeOf(op.getOutput());
-  int64_t channels = out[1], width = out[3], lanes = vector.lanes;
-  double rowFill = columnLaneFill(width, op.getStrides()[1], lanes);
-  bool ownWeights = op.getWeight().hasOneUse() &&
-                    isa_and_nonnull<ConstantOp>(op.getWeight().getDefiningOp());
-  if (op.getGroups() != 1 || channels % lanes != 0 || !ownWeights ||
-      w[1] * w[2] * w[3] < 64 || rowFill >= 0.75)
-    return tiling;
-  tiling.acrossChannels = true;
-  // Choose the tile that keeps the most useful accumulators in registers
-  // (all but the weight vectors and two spares), then the one that computes
-  // fewest columns past the row's end, then the widest in channels.
-  int64_t vectors = channels / lanes;
-  double best = 0;
-  int64_t bestWaste = 0;
-  for (int64_t cv = 1; cv <= std::min<int64_t>(vectors, 4); ++cv) {
-    int64_t most = (vector.registers - cv - 2) / cv;
-    if (vectors % cv != 0 || most < 1)
-      continue;
-    int64_t tiles = llvm::divideCeil(width, std::min(width, most));
-    int64_t columns = llvm::divideCeil(width, tiles);
-    double useful = double(cv * width) / double(tiles);
-    int64_t waste = tiles * columns - width;
-    if (useful > best || (useful == best && waste <= bestWaste)) {
-      best = useful;
-      bestWaste = waste;
-      tiling.channelVectors = cv;
-      tiling.columns = columns;
-    }
-  }
-  return tiling;
-}
-
 class UnitEmitter {
 public:
-  UnitEmitter(Block &body, StringRef name, const VectorUnit &vector,
-              UnitSignature &info)
-      : body(body), name(name), vector(vector), info(info) {}
+  UnitEmitter(Block &body, StringRef name, UnitSignature &info)
+      : body(body), name(name), info(info) {}
 
   LogicalResult emit(raw_ostream &os);
 
@@ -260,7 +210,6 @@ private:
 
   Block &body;
   StringRef name;
-  const VectorUnit &vector;
   UnitSignature &info;
   llvm::DenseMap<Value, std::string> names;
   /// The RDom of each convolution, for its schedule.
@@ -268,8 +217,10 @@ private:
   /// The accumulator Func of an integer convolution or dense layer, whose
   /// result (the requantized Func) is computed from it in its tiles.
   llvm::DenseMap<Value, std::string> accumulators;
-  /// Each convolution's tiling, by its result.
-  llvm::DenseMap<Value, ConvTiling> convTilings;
+  /// Each convolution's planned schedule, by its result.
+  llvm::DenseMap<Value, ConvSchedule> convSchedules;
+  /// The rows of each band of a pool that computes tiles, by its result.
+  llvm::DenseMap<Value, int64_t> bandRows;
   /// Weights stored in another layout, by their constant.
   llvm::DenseMap<Operation *, ArrayRef<int64_t>> weightLayouts;
   /// A convolution's epilogue, the elementwise ops after it (each the only
@@ -278,6 +229,7 @@ private:
   llvm::DenseMap<Value, Value> epilogueEnds, epilogueOwners;
   /// Pools that compute the convolution tiles they read band by band: the
   /// pool's result by the tiles' value, and the reverse.
+  LogicalResult readSchedules();
   llvm::DenseMap<Value, Value> pooledTiles, poolInputs;
   /// Whether the code calls lcp_rescale or lcp_requantize.
   bool usesIntegerHelpers = false;
@@ -357,23 +309,6 @@ void UnitEmitter::scheduleValue(Operation *op, Value result) {
              << (rank >= 2 && s[rank - 2] > 1 ? ".parallel(y)" : "") << ";\n";
 }
 
-/// The last value of the elementwise chain after `conv` that its tiles can
-/// compute: each op the only user of the value before it, with a result of
-/// the same shape (activations, batch norm, a residual add, a scale).
-Value epilogueEnd(Conv2DOp conv) {
-  Value end = conv.getOutput();
-  while (end.hasOneUse()) {
-    Operation *user = *end.getUsers().begin();
-    bool unary = isChannelwiseElementwise(user) && user->getOperand(0) == end;
-    bool binary = user->hasTrait<OpFamily::BroadcastBinary>() &&
-                  user->getResult(0).getType() == end.getType();
-    if (!unary && !binary)
-      break;
-    end = user->getResult(0);
-  }
-  return end;
-}
-
 /// Direct convolution on NCHW, register-blocked: the consumers read a Func
 /// computed in tiles (`tileFunc`, the end of the convolution's epilogue, or
 /// else a wrapper of the convolution); each tile accumulates in registers
@@ -390,7 +325,7 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape,
   std::string f = accumulators.count(result) ? accumulators.lookup(result)
                                              : names.lookup(result);
   std::string r = reductionDomains.lookup(result);
-  ConvTiling tiling = convTilings.lookup(result);
+  ConvSchedule tiling = convSchedules.lookup(result);
   bool wrapped = tileValue == result && !accumulators.count(result);
   std::string tile = wrapped ? f + "_tile" : names.lookup(tileValue);
   std::string xo = f + "_xo", xi = f + "_xi", co = f + "_co", ci = f + "_ci";
@@ -408,7 +343,7 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape,
     parallel =
         llvm::formatv(".fuse(y, {0}, {1}).parallel({1})", co, f + "_rows");
   if (tiling.acrossChannels) {
-    int64_t lanes = vector.lanes;
+    int64_t lanes = tiling.vectorLanes;
     schedule << llvm::formatv(
         "    {0}.{9}.split(x, {1}, {2}, {3}, "
         "TailStrategy::GuardWithIf).split(c, {4}, {5}, {6}).reorder({5}, {2}, "
@@ -426,11 +361,7 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape,
         f, r, lanes);
     return;
   }
-  int64_t channels = shape[1];
-  int64_t block = channels % 8 == 0   ? 8
-                  : channels % 4 == 0 ? 4
-                  : channels % 2 == 0 ? 2
-                                      : 1;
+  int64_t block = tiling.channelBlock;
   schedule << llvm::formatv(
       "    {0}.{7}.split(x, {1}, {2}, vec, "
       "TailStrategy::GuardWithIf).split(c, {3}, {4}, {5}).reorder({2}, {4}, "
@@ -445,16 +376,16 @@ void UnitEmitter::scheduleConv(Value result, ArrayRef<int64_t> shape,
       f, r);
 }
 
-/// A pool that reads a convolution's tiles, computed in bands of two
+/// A pool that reads a convolution's tiles, computed in bands of a few
 /// output rows: the tiles for a band are computed just before it, so the
 /// convolution's output is never written out whole.
 void UnitEmitter::schedulePool(Value result) {
   std::string p = names.lookup(result);
   schedule << llvm::formatv(
       "    Var {0}_yo, {0}_yi;\n    {0}.compute_root().split(y, {0}_yo, "
-      "{0}_yi, 2, TailStrategy::GuardWithIf).reorder(x, {0}_yi, c, {0}_yo, "
+      "{0}_yi, {1}, TailStrategy::GuardWithIf).reorder(x, {0}_yi, c, {0}_yo, "
       "n).vectorize(x, vec, TailStrategy::GuardWithIf).parallel({0}_yo);\n",
-      p);
+      p, bandRows.lookup(result));
 }
 
 /// A dense layer at batch 1 is a matrix-vector product bound by reading the
@@ -612,7 +543,7 @@ LogicalResult UnitEmitter::emitConv(Conv2DOp op) {
   // Weights stored output channels innermost are read w(c, kw, kh, in).
   std::string weights = integer ? exact->weight : names.lookup(op.getWeight());
   std::string weight =
-      convTilings.lookup(out).acrossChannels
+      convSchedules.lookup(out).acrossChannels
           ? llvm::formatv("{0}(c, {1}.x, {1}.y, {1}.z)", weights, r).str()
           : llvm::formatv("{0}({1}.x, {1}.y, {1}.z, c)", weights, r).str();
   std::string tap =
@@ -1236,6 +1167,53 @@ LogicalResult UnitEmitter::emitOp(Operation *op) {
   return success();
 }
 
+LogicalResult UnitEmitter::readSchedules() {
+  for (Conv2DOp conv : body.getOps<Conv2DOp>()) {
+    FailureOr<ConvSchedule> schedule = ConvSchedule::read(conv);
+    if (failed(schedule))
+      return failure();
+    convSchedules[conv.getOutput()] = *schedule;
+    if (schedule->acrossChannels)
+      weightLayouts[conv.getWeight().getDefiningOp()] = kChannelsInnermost;
+    Value end = conv.getOutput();
+    for (int64_t i = 0; i < schedule->epilogue; ++i) {
+      if (!end.hasOneUse() || !isEpilogueStep(end, *end.getUsers().begin()))
+        return conv.emitOpError()
+               << "has an epilogue of " << schedule->epilogue << " ops in '"
+               << kScheduleAttrName << "', but only " << i
+               << " ops after it can be computed in its tiles";
+      end = end.getUsers().begin()->getResult(0);
+    }
+    if (end == conv.getOutput())
+      continue;
+    if (epilogueOwners.count(end))
+      return conv.emitOpError() << "has an epilogue in '" << kScheduleAttrName
+                                << "' that another convolution computes";
+    epilogueEnds[conv.getOutput()] = end;
+    epilogueOwners[end] = conv.getOutput();
+  }
+  for (Operation &op : body) {
+    if (!isa<MaxPool2DOp, AvgPool2DOp>(op))
+      continue;
+    FailureOr<std::optional<PoolSchedule>> schedule = PoolSchedule::read(&op);
+    if (failed(schedule))
+      return failure();
+    if (!*schedule)
+      continue;
+    Value tiles = op.getOperand(0);
+    bool isTiles = epilogueOwners.count(tiles) ||
+                   (convSchedules.count(tiles) && !epilogueEnds.count(tiles));
+    if (!isTiles || !tiles.hasOneUse())
+      return op.emitOpError()
+             << "has 'band_rows' in '" << kScheduleAttrName
+             << "', but is not the only reader of a convolution's tiles";
+    pooledTiles[tiles] = op.getResult(0);
+    poolInputs[op.getResult(0)] = tiles;
+    bandRows[op.getResult(0)] = (*schedule)->bandRows;
+  }
+  return success();
+}
+
 LogicalResult UnitEmitter::emit(raw_ostream &os) {
   for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
@@ -1256,49 +1234,10 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
     input.type = *element;
     info.args.push_back(std::move(input));
   }
-  // Tilings first: they decide how the weights, declared before their
+  // Schedules first: they decide how the weights, declared before their
   // users, are stored.
-  SmallVector<Conv2DOp> convs(body.getOps<Conv2DOp>());
-  for (Conv2DOp conv : convs) {
-    ConvTiling tiling = planConv(conv, vector);
-    convTilings[conv.getOutput()] = tiling;
-    if (tiling.acrossChannels)
-      weightLayouts[conv.getWeight().getDefiningOp()] = kChannelsInnermost;
-  }
-  // Two convolutions can meet in one epilogue (a residual add of a block
-  // and its projected shortcut): the later one computes it, and the other
-  // is stored first.
-  for (Conv2DOp conv : llvm::reverse(convs)) {
-    Value end = epilogueEnd(conv);
-    if (end != conv.getOutput() && !epilogueOwners.count(end)) {
-      epilogueEnds[conv.getOutput()] = end;
-      epilogueOwners[end] = conv.getOutput();
-    }
-  }
-  // A pool whose windows do not overlap, the only reader of a convolution's
-  // tiles, computes them band by band: no tile is computed twice.
-  for (Conv2DOp conv : convs) {
-    Value tiles = epilogueEnds.lookup(conv.getOutput());
-    if (!tiles)
-      tiles = conv.getOutput();
-    if (!tiles.hasOneUse())
-      continue;
-    Operation *user = *tiles.getUsers().begin();
-    ArrayRef<int64_t> kernel, strides;
-    if (auto max = dyn_cast<MaxPool2DOp>(user)) {
-      if (llvm::any_of(max.getDilations(), [](int64_t d) { return d != 1; }))
-        continue;
-      kernel = max.getKernel(), strides = max.getStrides();
-    } else if (auto avg = dyn_cast<AvgPool2DOp>(user)) {
-      kernel = avg.getKernel(), strides = avg.getStrides();
-    } else {
-      continue;
-    }
-    if (kernel[0] > strides[0] || kernel[1] > strides[1])
-      continue;
-    pooledTiles[tiles] = user->getResult(0);
-    poolInputs[user->getResult(0)] = tiles;
-  }
+  if (failed(readSchedules()))
+    return failure();
   Operation *terminator = body.getTerminator();
   for (Operation &op : body.without_terminator()) {
     for (Type t : op.getResultTypes())
@@ -1381,15 +1320,14 @@ LogicalResult UnitEmitter::emit(raw_ostream &os) {
 
 } // namespace
 
-LogicalResult emitGenerator(Operation *unit, StringRef name,
-                            const VectorUnit &vector, raw_ostream &os,
+LogicalResult emitGenerator(Operation *unit, StringRef name, raw_ostream &os,
                             UnitSignature &info) {
   info.function = name.str();
   info.args.clear();
   Region &region = unit->getRegion(0);
   if (!region.hasOneBlock())
     return unit->emitOpError() << "must have one block to emit";
-  UnitEmitter emitter(region.front(), name, vector, info);
+  UnitEmitter emitter(region.front(), name, info);
   return emitter.emit(os);
 }
 

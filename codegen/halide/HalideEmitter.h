@@ -24,20 +24,12 @@
 
 namespace lcp::halide {
 
-/// What the emitter assumes of the target's vector unit when it picks tile
-/// shapes. A wrong guess costs speed, never correctness: the generated code
-/// asks Halide for the target's real vector width where it vectorizes.
-struct VectorUnit {
-  int64_t lanes = 8;      // f32 lanes per vector register
-  int64_t registers = 16; // vector registers
-};
-
 /// Emits the generator of `unit` (an op implementing UnitOpInterface),
 /// registered as `name` (the generated function, e.g. "lcp_unit_b0"), with
-/// tiles shaped for `vector`, and describes the function's arguments in
-/// `signature`. Fails with a diagnostic on the first op it cannot emit.
+/// the schedule planned on its ops (--lcp-plan-halide-schedule, see
+/// Schedule.h), and describes the function's arguments in `signature`.
+/// Fails with a diagnostic on the first op it cannot emit.
 mlir::LogicalResult emitGenerator(mlir::Operation *unit, llvm::StringRef name,
-                                  const VectorUnit &vector,
                                   llvm::raw_ostream &os,
                                   UnitSignature &signature);
 

@@ -2,6 +2,8 @@
 
 #include "targets/cpu/CpuTarget.h"
 #include "codegen/halide/HalideEmitter.h"
+#include "codegen/halide/Passes.h"
+#include "codegen/halide/Schedule.h"
 #include "codegen/package/PackageBuild.h"
 #include "passes/Passes.h"
 #include "targets/Target.h"
@@ -133,12 +135,14 @@ public:
                                 const TargetOptions &options) const override {
     if (options.fuseStems)
       pm.addNestedPass<func::FuncOp>(createFuseStems({vector.lanes}));
+    pm.addNestedPass<func::FuncOp>(
+        halide::createPlanHalideSchedule({vector.lanes, vector.registers}));
   }
 
   LogicalResult emitUnit(Operation *unit, StringRef function,
                          llvm::raw_ostream &os,
                          UnitSignature &signature) const override {
-    return halide::emitGenerator(unit, function, vector, os, signature);
+    return halide::emitGenerator(unit, function, os, signature);
   }
 
   LogicalResult buildArtifacts(PackageBuild &build) const override;

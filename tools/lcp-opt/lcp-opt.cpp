@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/halide/Passes.h"
 #include "dialect/LcpDialect.h"
 #include "import/OnnxImporter.h"
 #include "passes/Passes.h"
@@ -36,6 +37,7 @@ int main(int argc, char **argv) {
   registry
       .insert<lcp::LcpDialect, func::FuncDialect, quant::QuantizationDialect>();
   lcp::registerLCPPasses();
+  lcp::halide::registerHalidePasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
 
