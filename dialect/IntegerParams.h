@@ -10,8 +10,8 @@
 #ifndef LCP_DIALECT_INTEGERPARAMS_H
 #define LCP_DIALECT_INTEGERPARAMS_H
 
-#include "runtime/HostTensor.h"
-#include "runtime/IntegerSemantics.h"
+#include "support/HostTensor.h"
+#include "support/IntegerSemantics.h"
 
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/IR/Operation.h"

@@ -2,7 +2,7 @@
 
 #include "dialect/LcpOps.h"
 #include "dialect/ShapeInference.h"
-#include "runtime/IntegerSemantics.h"
+#include "support/IntegerSemantics.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"

@@ -5,7 +5,7 @@
 
 #include "dialect/LcpDialect.h"
 #include "dialect/LcpTraits.h"
-#include "runtime/HostTensor.h"
+#include "support/HostTensor.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"

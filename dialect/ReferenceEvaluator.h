@@ -9,7 +9,7 @@
 #ifndef LCP_DIALECT_REFERENCEEVALUATOR_H
 #define LCP_DIALECT_REFERENCEEVALUATOR_H
 
-#include "runtime/HostTensor.h"
+#include "support/HostTensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

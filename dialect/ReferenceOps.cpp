@@ -9,7 +9,7 @@
 #include "dialect/IntegerParams.h"
 #include "dialect/LcpOps.h"
 #include "dialect/ShapeInference.h"
-#include "runtime/IntegerSemantics.h"
+#include "support/IntegerSemantics.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"

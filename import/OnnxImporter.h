@@ -13,7 +13,7 @@
 #ifndef LCP_IMPORT_ONNXIMPORTER_H
 #define LCP_IMPORT_ONNXIMPORTER_H
 
-#include "runtime/HostTensor.h"
+#include "support/HostTensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"

@@ -4,7 +4,7 @@
 // and rewrites it to the integer contract of docs/INTEGER.md (int8 or
 // fixed16). The arithmetic of every choice (scales, zero points,
 // multipliers, weight and bias rounding) comes from
-// runtime/IntegerSemantics.h, the one source of the contract.
+// support/IntegerSemantics.h, the one source of the contract.
 //
 // Values are grouped into classes that must share one quant type: a relu,
 // clip, max pool, reshape or concat has its input's type on integers. A
@@ -20,8 +20,8 @@
 
 #include "dialect/LcpOps.h"
 #include "dialect/ReferenceEvaluator.h"
-#include "runtime/IntegerSemantics.h"
-#include "runtime/Npy.h"
+#include "support/IntegerSemantics.h"
+#include "support/Npy.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"

@@ -1,8 +1,8 @@
 //===- Package.cpp - Packages written by lcp-compile ----------------------===//
 
 #include "runtime/Package.h"
-#include "runtime/HostTensor.h"
-#include "runtime/Sha256.h"
+#include "support/HostTensor.h"
+#include "support/Sha256.h"
 
 #include <nlohmann/json.hpp>
 

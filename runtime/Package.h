@@ -10,7 +10,7 @@
 #ifndef LCP_RUNTIME_PACKAGE_H
 #define LCP_RUNTIME_PACKAGE_H
 
-#include "runtime/HostTensor.h"
+#include "support/HostTensor.h"
 
 #include <cstdint>
 #include <map>

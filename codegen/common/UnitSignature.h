@@ -11,7 +11,7 @@
 #ifndef LCP_CODEGEN_COMMON_UNITSIGNATURE_H
 #define LCP_CODEGEN_COMMON_UNITSIGNATURE_H
 
-#include "runtime/HostTensor.h"
+#include "support/HostTensor.h"
 
 #include "mlir/IR/Operation.h"
 

@@ -5,7 +5,7 @@
 #include "codegen/package/Version.h"
 #include "dialect/ReferenceEvaluator.h"
 #include "dialect/UnitGraph.h"
-#include "runtime/Sha256.h"
+#include "support/Sha256.h"
 #include "targets/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

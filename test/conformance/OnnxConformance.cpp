@@ -21,7 +21,7 @@
 #include "dialect/ReferenceEvaluator.h"
 #include "import/OnnxImporter.h"
 #include "import/onnx.pb.h"
-#include "runtime/Compare.h"
+#include "support/Compare.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"

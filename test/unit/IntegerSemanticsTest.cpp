@@ -1,12 +1,12 @@
 //===- IntegerSemanticsTest.cpp - The integer contract, case by case -----===//
 //
-// Corner cases of runtime/IntegerSemantics.h with results worked out by
+// Corner cases of support/IntegerSemantics.h with results worked out by
 // hand from docs/INTEGER.md: ties of both rounding rules, saturation at
 // both ends, the largest accumulators, zero points at the extremes.
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/IntegerSemantics.h"
+#include "support/IntegerSemantics.h"
 
 #include <gtest/gtest.h>
 

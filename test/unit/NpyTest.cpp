@@ -1,7 +1,7 @@
 //===- NpyTest.cpp - The .npy reader and writer ---------------------------===//
 
-#include "runtime/Npy.h"
-#include "runtime/Compare.h"
+#include "support/Npy.h"
+#include "support/Compare.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // The oracle is coreutils' sha256sum, run on the same bytes, for lengths
 // around the 64-byte block and 56-byte padding boundaries.
 
-#include "runtime/Sha256.h"
+#include "support/Sha256.h"
 
 #include <gtest/gtest.h>
 

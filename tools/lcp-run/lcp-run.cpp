@@ -11,8 +11,8 @@
 #include "dialect/LcpDialect.h"
 #include "dialect/ReferenceEvaluator.h"
 #include "import/ModelLoader.h"
-#include "runtime/Compare.h"
-#include "runtime/Npy.h"
+#include "support/Compare.h"
+#include "support/Npy.h"
 #include "runtime/include/lcp_runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -1,6 +1,6 @@
 //===- Compare.cpp - Comparing float tensors with a tolerance -------------===//
 
-#include "runtime/Compare.h"
+#include "support/Compare.h"
 
 #include <cmath>
 #include <sstream>

@@ -12,8 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LCP_RUNTIME_INTEGERSEMANTICS_H
-#define LCP_RUNTIME_INTEGERSEMANTICS_H
+#ifndef LCP_SUPPORT_INTEGERSEMANTICS_H
+#define LCP_SUPPORT_INTEGERSEMANTICS_H
 
 #include <algorithm>
 #include <cmath>
@@ -163,4 +163,4 @@ inline float dequantize(int32_t q, float scale, int32_t zeroPoint) {
 
 } // namespace lcp::integer
 
-#endif // LCP_RUNTIME_INTEGERSEMANTICS_H
+#endif // LCP_SUPPORT_INTEGERSEMANTICS_H

@@ -1,6 +1,6 @@
 //===- HostTensor.cpp - Dense tensors in host memory ----------------------===//
 
-#include "runtime/HostTensor.h"
+#include "support/HostTensor.h"
 
 namespace lcp {
 

@@ -1,6 +1,6 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 
-#include "runtime/Npy.h"
+#include "support/Npy.h"
 
 #include <cstdio>
 #include <cstring>

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/Sha256.h"
+#include "support/Sha256.h"
 
 #include <cstring>
 

@@ -6,10 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LCP_RUNTIME_COMPARE_H
-#define LCP_RUNTIME_COMPARE_H
+#ifndef LCP_SUPPORT_COMPARE_H
+#define LCP_SUPPORT_COMPARE_H
 
-#include "runtime/HostTensor.h"
+#include "support/HostTensor.h"
 
 #include <string>
 
@@ -28,4 +28,4 @@ bool allClose(const HostTensor &actual, const HostTensor &expected,
 
 } // namespace lcp
 
-#endif // LCP_RUNTIME_COMPARE_H
+#endif // LCP_SUPPORT_COMPARE_H

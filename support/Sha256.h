@@ -1,7 +1,7 @@
 //===- Sha256.h - SHA-256 digests (FIPS 180-4) ------------------*- C++ -*-===//
 
-#ifndef LCP_RUNTIME_SHA256_H
-#define LCP_RUNTIME_SHA256_H
+#ifndef LCP_SUPPORT_SHA256_H
+#define LCP_SUPPORT_SHA256_H
 
 #include <cstddef>
 #include <cstdint>
@@ -14,4 +14,4 @@ std::string sha256Hex(const void *data, size_t size);
 
 } // namespace lcp
 
-#endif // LCP_RUNTIME_SHA256_H
+#endif // LCP_SUPPORT_SHA256_H

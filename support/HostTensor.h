@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LCP_RUNTIME_HOSTTENSOR_H
-#define LCP_RUNTIME_HOSTTENSOR_H
+#ifndef LCP_SUPPORT_HOSTTENSOR_H
+#define LCP_SUPPORT_HOSTTENSOR_H
 
 #include <cstdint>
 #include <string>
@@ -66,4 +66,4 @@ std::string shapeToString(const std::vector<int64_t> &shape);
 
 } // namespace lcp
 
-#endif // LCP_RUNTIME_HOSTTENSOR_H
+#endif // LCP_SUPPORT_HOSTTENSOR_H

@@ -5,10 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LCP_RUNTIME_NPY_H
-#define LCP_RUNTIME_NPY_H
+#ifndef LCP_SUPPORT_NPY_H
+#define LCP_SUPPORT_NPY_H
 
-#include "runtime/HostTensor.h"
+#include "support/HostTensor.h"
 
 #include <string>
 
@@ -32,4 +32,4 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
 
 } // namespace lcp
 
-#endif // LCP_RUNTIME_NPY_H
+#endif // LCP_SUPPORT_NPY_H
