@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/Package.h"
+#include "runtime/format/Package.h"
 #include "runtime/ThreadPool.h"
 #include "runtime/include/lcp_runtime.h"
 

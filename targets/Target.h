@@ -28,10 +28,10 @@
 #define LCP_TARGETS_TARGET_H
 
 #include "codegen/common/UnitSignature.h"
+#include "runtime/format/Package.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
@@ -97,8 +97,8 @@ public:
   virtual mlir::LogicalResult buildArtifacts(PackageBuild &build) const = 0;
 
   /// Adds what the manifest records of the target beyond its name (for
-  /// example the exact code-generator triple).
-  virtual void describe(llvm::json::Object &manifest) const {}
+  /// example the exact code-generator triple) to `manifest.targetFields`.
+  virtual void describe(Manifest &manifest) const {}
 };
 
 /// Adds `target` to the registry under its name, and under each of

@@ -11,7 +11,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -128,23 +127,6 @@ LogicalResult PackageBuilder::checkValueTypes(PackageBuild &build) {
   return success();
 }
 
-/// The safetensors dtype of `type`, or null for a type packages do not hold.
-const char *safetensorsDtype(ElementType type) {
-  switch (type) {
-  case ElementType::F32:
-    return "F32";
-  case ElementType::I8:
-    return "I8";
-  case ElementType::I16:
-    return "I16";
-  case ElementType::I32:
-    return "I32";
-  case ElementType::I64:
-    return nullptr;
-  }
-  return nullptr;
-}
-
 /// Appends `bits` little-endian in `bytes` bytes, whatever the host's order.
 void appendLittleEndian(std::string &data, uint64_t bits, int64_t bytes) {
   for (int64_t i = 0; i < bytes; ++i)
@@ -152,22 +134,13 @@ void appendLittleEndian(std::string &data, uint64_t bits, int64_t bytes) {
 }
 
 LogicalResult PackageBuilder::writeWeights(PackageBuild &build) {
-  // safetensors: an 8-byte little-endian header size, a JSON header naming
-  // each tensor's dtype, shape and byte range, then the data.
-  struct Stored {
-    std::string name;
-    ElementType type;
-    std::vector<int64_t> shape;
-    std::string bytes;
-  };
-  std::vector<Stored> tensors;
+  std::vector<StoredTensor> tensors;
   for (EmittedUnit &emitted : build.getUnits())
     for (const UnitArgument &arg : emitted.signature.args) {
       if (arg.kind != UnitArgument::Kind::Weight)
         continue;
       std::string name = emitted.unit->id + "." + arg.name;
-      const char *dtype = safetensorsDtype(arg.type);
-      if (!dtype)
+      if (arg.type == ElementType::I64)
         return error() << "weight '" << name << "' has element type "
                        << toString(arg.type)
                        << ", which packages do not hold (f32, i8, i16, i32)";
@@ -201,7 +174,7 @@ LogicalResult PackageBuilder::writeWeights(PackageBuild &build) {
                        << shapeToString(tensor.shape)
                        << ", but its pipeline argument is "
                        << shapeToString(arg.shape);
-      Stored stored{name, arg.type, arg.shape, {}};
+      StoredTensor stored{name, arg.type, arg.shape, {}};
       int64_t width = storageBytes(arg.type);
       if (tensor.isFloat()) {
         stored.bytes.reserve(tensor.f32.size() * width);
@@ -222,86 +195,50 @@ LogicalResult PackageBuilder::writeWeights(PackageBuild &build) {
       }
       tensors.push_back(std::move(stored));
     }
-  // Wider elements first: every tensor then starts at a multiple of its
-  // element size (Halide assumes buffers are aligned so) with no gaps
-  // between tensors, which safetensors readers reject.
-  std::stable_sort(tensors.begin(), tensors.end(),
-                   [](const Stored &a, const Stored &b) {
-                     return storageBytes(a.type) > storageBytes(b.type);
-                   });
-  llvm::json::Object header;
-  std::string data;
-  for (Stored &t : tensors) {
-    size_t begin = data.size();
-    data += t.bytes;
-    llvm::json::Array shape;
-    for (int64_t d : t.shape)
-      shape.push_back(d);
-    header[t.name] = llvm::json::Object{
-        {"dtype", safetensorsDtype(t.type)},
-        {"shape", std::move(shape)},
-        {"data_offsets", llvm::json::Array{static_cast<int64_t>(begin),
-                                           static_cast<int64_t>(data.size())}}};
-  }
-  std::string headerText;
-  llvm::raw_string_ostream(headerText) << llvm::json::Value(std::move(header));
-  // Pad the header so that the data starts 8-byte aligned.
-  headerText.append((8 - headerText.size() % 8) % 8, ' ');
-  std::string file(8, '\0');
-  for (int i = 0; i < 8; ++i)
-    file[i] =
-        static_cast<char>((uint64_t(headerText.size()) >> (8 * i)) & 0xff);
-  file += headerText;
-  file += data;
-  return build.writeFile("weights.safetensors", file);
+  return build.writeFile("weights.safetensors",
+                         writeSafetensors(std::move(tensors)));
 }
 
 LogicalResult PackageBuilder::writeManifest(PackageBuild &build) {
-  auto shapeJson = [](ArrayRef<int64_t> shape) {
-    llvm::json::Array a;
-    for (int64_t d : shape)
-      a.push_back(d);
-    return a;
+  Manifest manifest;
+  manifest.model = options.modelName;
+  manifest.target = options.target->getName().str();
+  manifest.generator = "lcp " LCP_VERSION_STRING;
+  auto modelTensor = [&](bool input, unsigned i, Type type) {
+    TensorInfo t;
+    t.name = modelValueName(input, i);
+    t.value = input ? graph->getInputNames()[i] : graph->getOutputNames()[i];
+    ArrayRef<int64_t> shape = cast<ShapedType>(type).getShape();
+    t.shape.assign(shape.begin(), shape.end());
+    return t;
   };
-  llvm::json::Array inputs, outputs, unitList;
   for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
-    inputs.push_back(llvm::json::Object{
-        {"name", modelValueName(true, i)},
-        {"value", graph->getInputNames()[i]},
-        {"shape", shapeJson(cast<ShapedType>(type).getShape())},
-        {"dtype", "f32"}});
+    manifest.inputs.push_back(modelTensor(true, i, type));
   for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
-    outputs.push_back(llvm::json::Object{
-        {"name", modelValueName(false, i)},
-        {"value", graph->getOutputNames()[i]},
-        {"shape", shapeJson(cast<ShapedType>(type).getShape())},
-        {"dtype", "f32"}});
+    manifest.outputs.push_back(modelTensor(false, i, type));
   for (EmittedUnit &emitted : build.getUnits()) {
     const Unit &u = *emitted.unit;
-    llvm::json::Array in, weights, out;
-    for (const std::string &v : u.inputs)
-      in.push_back(v);
+    UnitInfo unit;
+    unit.id = u.id;
+    unit.kind = u.kind;
+    unit.function = emitted.signature.function;
+    unit.device = u.device;
+    unit.inputs = u.inputs;
     size_t k = 0;
     for (const UnitArgument &arg : emitted.signature.args) {
       if (arg.kind == UnitArgument::Kind::Weight)
-        weights.push_back(u.id + "." + arg.name);
-      if (arg.kind == UnitArgument::Kind::Output)
-        out.push_back(llvm::json::Object{{"value", u.outputs[k++]},
-                                         {"shape", shapeJson(arg.shape)},
-                                         {"dtype", toString(arg.type)}});
+        unit.weights.push_back(u.id + "." + arg.name);
+      if (arg.kind == UnitArgument::Kind::Output) {
+        TensorInfo t;
+        t.value = u.outputs[k++];
+        t.shape = arg.shape;
+        t.type = arg.type;
+        unit.outputs.push_back(std::move(t));
+      }
     }
-    llvm::json::Object unit{{"id", u.id},
-                            {"kind", u.kind},
-                            {"function", emitted.signature.function},
-                            {"inputs", std::move(in)},
-                            {"weights", std::move(weights)},
-                            {"outputs", std::move(out)}};
-    unit["device"] = u.device.empty() ? llvm::json::Value(nullptr)
-                                      : llvm::json::Value(u.device);
-    unitList.push_back(std::move(unit));
+    manifest.units.push_back(std::move(unit));
   }
-  // Checksums of every file in the package, in sorted order.
-  llvm::json::Object files;
+  // Checksums of every file in the package.
   std::error_code ec;
   std::string tempDir = build.getDirectory().str();
   std::vector<std::string> paths;
@@ -320,26 +257,11 @@ LogicalResult PackageBuilder::writeManifest(PackageBuild &build) {
                                               /*IsText=*/false);
     if (!buffer)
       return error() << "cannot read " << relative;
-    files[relative] =
+    manifest.checksums[relative] =
         sha256Hex((*buffer)->getBufferStart(), (*buffer)->getBufferSize());
   }
-  llvm::json::Object manifest{
-      {"format", "lcp-package"},
-      {"version", 1},
-      {"model", options.modelName},
-      {"target", options.target->getName()},
-      {"generator", "lcp " LCP_VERSION_STRING},
-      {"inputs", std::move(inputs)},
-      {"outputs", std::move(outputs)},
-      {"units", std::move(unitList)},
-      {"weights", llvm::json::Object{{"file", "weights.safetensors"}}},
-      {"quantization", nullptr},
-      {"files", std::move(files)}};
   options.target->describe(manifest);
-  std::string text;
-  llvm::raw_string_ostream(text)
-      << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
-  return build.writeFile("manifest.json", text);
+  return build.writeFile("manifest.json", lcp::writeManifest(manifest));
 }
 
 LogicalResult PackageBuilder::commit(StringRef tempDir) {
@@ -376,8 +298,7 @@ LogicalResult PackageBuilder::run() {
                      << " exists and is not an lcp package; refusing to "
                         "overwrite it (remove it or choose another -o)";
     auto manifest = llvm::MemoryBuffer::getFile(out + "/manifest.json");
-    if (!manifest ||
-        !(*manifest)->getBuffer().contains("\"format\": \"lcp-package\""))
+    if (!manifest || !isPackageManifest((*manifest)->getBuffer().str()))
       return error() << out
                      << " exists and is not an lcp package; refusing to "
                         "overwrite it (remove it or choose another -o)";

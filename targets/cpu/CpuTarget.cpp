@@ -147,8 +147,8 @@ public:
 
   LogicalResult buildArtifacts(PackageBuild &build) const override;
 
-  void describe(llvm::json::Object &manifest) const override {
-    manifest["halide_target"] = halideTarget;
+  void describe(Manifest &manifest) const override {
+    manifest.targetFields["halide_target"] = halideTarget;
   }
 
 private:

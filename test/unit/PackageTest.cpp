@@ -1,6 +1,6 @@
-//===- PackageTest.cpp - The package weights reader -----------------------===//
+//===- PackageTest.cpp - The package format -------------------------------===//
 
-#include "runtime/Package.h"
+#include "runtime/format/Package.h"
 
 #include <gtest/gtest.h>
 
@@ -92,6 +92,84 @@ TEST(Safetensors, RejectsBadDtypesSizesAndAlignment) {
         << c.header;
     EXPECT_NE(error.find(c.message), std::string::npos) << error;
   }
+}
+
+TEST(Safetensors, WritesWhatItReads) {
+  // An i8 tensor written first must still land after the wider ones, so
+  // that every tensor starts aligned to its element size.
+  std::vector<StoredTensor> tensors = {
+      {"b", ElementType::I8, {3}, std::string("\x01\xff\x7f", 3)},
+      {"a", ElementType::F32, {1}, std::string("\x00\x00\x80\x3f", 4)},
+      {"c", ElementType::I16, {1}, std::string("\xd4\xfe", 2)}};
+  std::string image = writeSafetensors(tensors);
+  std::vector<char> bytes(image.begin(), image.end());
+  std::map<std::string, WeightTensor> weights;
+  std::string error;
+  ASSERT_TRUE(parseSafetensors(bytes, weights, error)) << error;
+  ASSERT_EQ(weights.size(), 3u);
+  EXPECT_EQ(at<float>(weights["a"], 0), 1.0f);
+  EXPECT_EQ(at<int16_t>(weights["c"], 0), -300);
+  EXPECT_EQ(at<int8_t>(weights["b"], 1), -1);
+  EXPECT_EQ(weights["b"].shape, std::vector<int64_t>{3});
+  for (auto &[name, w] : weights)
+    EXPECT_EQ((static_cast<const char *>(w.data) - bytes.data()) %
+                  storageBytes(w.type),
+              0)
+        << name;
+}
+
+TEST(Manifest, WritesWhatItReads) {
+  Manifest m;
+  m.model = "net";
+  m.target = "cpu:arm64";
+  m.generator = "lcp test";
+  m.targetFields["halide_target"] = "arm-64-linux";
+  m.inputs.push_back({"x", "input:0", {1, 2}, ElementType::F32});
+  m.outputs.push_back({"y", "merge:0", {1, 3}, ElementType::F32});
+  m.units.push_back({"b0",
+                     "branch",
+                     "lcp_unit_b0",
+                     "",
+                     {"input:0"},
+                     {"b0.w0"},
+                     {{"", "b0:0", {1, 4}, ElementType::I8}}});
+  m.units.push_back({"merge",
+                     "merge",
+                     "lcp_unit_merge",
+                     "pi-1",
+                     {"b0:0"},
+                     {},
+                     {{"", "merge:0", {1, 3}, ElementType::F32}}});
+  m.checksums["weights.safetensors"] = "00";
+  std::string text = writeManifest(m);
+  EXPECT_TRUE(isPackageManifest(text));
+  EXPECT_NE(text.find("\"halide_target\": \"arm-64-linux\""),
+            std::string::npos);
+  Manifest back;
+  std::string error;
+  ASSERT_TRUE(parseManifest(text, back, error)) << error;
+  EXPECT_EQ(back.model, "net");
+  EXPECT_EQ(back.target, "cpu:arm64");
+  EXPECT_EQ(back.generator, "lcp test");
+  ASSERT_EQ(back.units.size(), 2u);
+  EXPECT_EQ(back.units[0].device, "");
+  EXPECT_EQ(back.units[1].device, "pi-1");
+  EXPECT_EQ(back.units[0].weights, std::vector<std::string>{"b0.w0"});
+  EXPECT_EQ(back.units[0].outputs[0].type, ElementType::I8);
+  EXPECT_EQ(back.units[0].outputs[0].shape, (std::vector<int64_t>{1, 4}));
+  EXPECT_EQ(back.outputs[0].value, "merge:0");
+  EXPECT_EQ(back.checksums, m.checksums);
+}
+
+TEST(Manifest, RejectsOtherFormatsAndVersions) {
+  Manifest back;
+  std::string error;
+  EXPECT_FALSE(isPackageManifest(R"({"format": "onnx"})"));
+  EXPECT_FALSE(isPackageManifest("not json"));
+  EXPECT_FALSE(parseManifest(R"({"format": "lcp-package", "version": 99})",
+                             back, error));
+  EXPECT_NE(error.find("version 99 is not supported"), std::string::npos)
+      << error;
 }
 
 } // namespace

@@ -1,6 +1,6 @@
-//===- Package.cpp - Packages written by lcp-compile ----------------------===//
+//===- Package.cpp - The package format -----------------------------------===//
 
-#include "runtime/Package.h"
+#include "runtime/format/Package.h"
 #include "support/HostTensor.h"
 #include "support/Sha256.h"
 
@@ -123,7 +123,8 @@ private:
   std::string &error;
 };
 
-bool parseManifest(const std::string &text, Package &p, std::string &error) {
+bool parseManifestSchema(const std::string &text, Manifest &p,
+                         std::string &error) {
   json m = json::parse(text, nullptr, /*allow_exceptions=*/false);
   Reader r(error);
   if (m.is_discarded() || !m.is_object())
@@ -141,7 +142,8 @@ bool parseManifest(const std::string &text, Package &p, std::string &error) {
                                  " is not supported (this runtime reads " +
                                  std::to_string(kPackageVersion) + ")");
   if (!r.string(m, "model", "top level", p.model) ||
-      !r.string(m, "target", "top level", p.target))
+      !r.string(m, "target", "top level", p.target) ||
+      !r.string(m, "generator", "top level", p.generator, /*optional=*/true))
     return false;
   for (const char *key : {"inputs", "outputs", "units"})
     if (!m.contains(key) || !m[key].is_array() || m[key].empty())
@@ -199,7 +201,7 @@ bool parseManifest(const std::string &text, Package &p, std::string &error) {
 
 /// Checks that every value a unit or output reads is defined before it, so
 /// that its shape and dtype are known.
-bool checkDataFlow(const Package &p, std::string &error) {
+bool checkDataFlow(const Manifest &p, std::string &error) {
   std::map<std::string, const TensorInfo *> defined;
   for (const TensorInfo &t : p.inputs)
     defined[t.value] = &t;
@@ -226,7 +228,110 @@ bool checkDataFlow(const Package &p, std::string &error) {
   return true;
 }
 
+json tensorJson(const TensorInfo &t, bool named) {
+  json j = {
+      {"value", t.value}, {"shape", t.shape}, {"dtype", toString(t.type)}};
+  if (named)
+    j["name"] = t.name;
+  return j;
+}
+
+/// The safetensors dtype of `type`, or null for a type packages do not hold.
+const char *safetensorsDtype(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+    return "F32";
+  case ElementType::I8:
+    return "I8";
+  case ElementType::I16:
+    return "I16";
+  case ElementType::I32:
+    return "I32";
+  case ElementType::I64:
+    return nullptr;
+  }
+  return nullptr;
+}
+
 } // namespace
+
+bool parseManifest(const std::string &text, Manifest &manifest,
+                   std::string &error) {
+  manifest = Manifest();
+  return parseManifestSchema(text, manifest, error) &&
+         checkDataFlow(manifest, error);
+}
+
+bool isPackageManifest(const std::string &text) {
+  json m = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return m.is_object() && m.contains("format") && m["format"].is_string() &&
+         m["format"].get<std::string>() == kPackageFormat;
+}
+
+std::string writeManifest(const Manifest &manifest) {
+  json inputs = json::array(), outputs = json::array(), units = json::array();
+  for (const TensorInfo &t : manifest.inputs)
+    inputs.push_back(tensorJson(t, /*named=*/true));
+  for (const TensorInfo &t : manifest.outputs)
+    outputs.push_back(tensorJson(t, /*named=*/true));
+  for (const UnitInfo &u : manifest.units) {
+    json unitOutputs = json::array();
+    for (const TensorInfo &t : u.outputs)
+      unitOutputs.push_back(tensorJson(t, /*named=*/false));
+    units.push_back(
+        {{"id", u.id},
+         {"kind", u.kind},
+         {"function", u.function},
+         {"device", u.device.empty() ? json(nullptr) : json(u.device)},
+         {"inputs", u.inputs},
+         {"weights", u.weights},
+         {"outputs", std::move(unitOutputs)}});
+  }
+  json m = {{"format", kPackageFormat},
+            {"version", kPackageVersion},
+            {"model", manifest.model},
+            {"target", manifest.target},
+            {"generator", manifest.generator},
+            {"inputs", std::move(inputs)},
+            {"outputs", std::move(outputs)},
+            {"units", std::move(units)},
+            {"weights", {{"file", "weights.safetensors"}}},
+            {"quantization", nullptr},
+            {"files", manifest.checksums}};
+  for (const auto &[key, value] : manifest.targetFields)
+    m[key] = value;
+  return m.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string writeSafetensors(std::vector<StoredTensor> tensors) {
+  // An 8-byte little-endian header size, a JSON header naming each
+  // tensor's dtype, shape and byte range, then the data. Wider elements
+  // first: every tensor then starts at a multiple of its element size
+  // (Halide assumes buffers are aligned so) with no gaps between tensors,
+  // which safetensors readers reject.
+  std::stable_sort(tensors.begin(), tensors.end(),
+                   [](const StoredTensor &a, const StoredTensor &b) {
+                     return storageBytes(a.type) > storageBytes(b.type);
+                   });
+  json header = json::object();
+  std::string data;
+  for (const StoredTensor &t : tensors) {
+    size_t begin = data.size();
+    data += t.bytes;
+    header[t.name] = {{"dtype", safetensorsDtype(t.type)},
+                      {"shape", t.shape},
+                      {"data_offsets", {begin, data.size()}}};
+  }
+  std::string headerText =
+      header.dump(-1, ' ', false, json::error_handler_t::replace);
+  // Pad the header so that the data starts 8-byte aligned.
+  headerText.append((8 - headerText.size() % 8) % 8, ' ');
+  std::string file(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    file[i] =
+        static_cast<char>((uint64_t(headerText.size()) >> (8 * i)) & 0xff);
+  return file + headerText + data;
+}
 
 bool parseSafetensors(const std::vector<char> &bytes,
                       std::map<std::string, WeightTensor> &weights,
@@ -312,8 +417,7 @@ bool loadPackage(const std::string &dir, Package &p, std::string &error) {
   }
   std::string problem;
   if (!parseManifest(std::string(manifest.begin(), manifest.end()), p,
-                     problem) ||
-      !checkDataFlow(p, problem)) {
+                     problem)) {
     error = dir + "/" + problem;
     return false;
   }

@@ -1,14 +1,16 @@
-//===- Package.h - Packages written by lcp-compile --------------*- C++ -*-===//
+//===- Package.h - The package format ---------------------------*- C++ -*-===//
 //
 // A package is a folder: manifest.json (units, shapes, data flow, SHA-256
 // checksums), weights.safetensors, and per-target code (cpu/). This is the
-// runtime's view of it; lcp-compile writes the same format
-// (docs/Package.md).
+// one definition of that format (docs/Package.md): lcp-compile writes it
+// with writeManifest and writeSafetensors, the runtime reads it with
+// loadPackage. Plain C++17 (the JSON library stays in Package.cpp), so the
+// compiler and a device both link it.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LCP_RUNTIME_PACKAGE_H
-#define LCP_RUNTIME_PACKAGE_H
+#ifndef LCP_RUNTIME_FORMAT_PACKAGE_H
+#define LCP_RUNTIME_FORMAT_PACKAGE_H
 
 #include "support/HostTensor.h"
 
@@ -47,17 +49,51 @@ struct WeightTensor {
   const void *data = nullptr;          // little-endian, aligned to its type
 };
 
-struct Package {
-  std::string dir;
+/// What manifest.json holds.
+struct Manifest {
   std::string model;
   std::string target;
+  std::string generator; // "lcp <version>"
+  /// Top-level string fields the target adds (the cpu targets:
+  /// "halide_target").
+  std::map<std::string, std::string> targetFields;
   std::vector<TensorInfo> inputs;
   std::vector<TensorInfo> outputs;
   std::vector<UnitInfo> units;
   std::map<std::string, std::string> checksums; // relative path -> sha256
-  std::vector<char> weightBytes;                // owns the weight data
+};
+
+/// A loaded package: its manifest and its weights.
+struct Package : Manifest {
+  std::string dir;
+  std::vector<char> weightBytes; // owns the weight data
   std::map<std::string, WeightTensor> weights;
 };
+
+/// manifest.json's text for `manifest` (2-space indented, keys sorted).
+std::string writeManifest(const Manifest &manifest);
+
+/// Parses and checks manifest.json's text: the schema and that every value
+/// is defined before it is read. On failure returns false with `error`
+/// naming the field and the problem.
+bool parseManifest(const std::string &text, Manifest &manifest,
+                   std::string &error);
+
+/// Whether `text` is the manifest of an lcp package (of any version), so
+/// that a folder holding it may be replaced by a new package.
+bool isPackageManifest(const std::string &text);
+
+/// A tensor to store in a safetensors file: little-endian bytes.
+struct StoredTensor {
+  std::string name;
+  ElementType type = ElementType::F32; // F32, I8, I16 or I32
+  std::vector<int64_t> shape;
+  std::string bytes;
+};
+
+/// The safetensors image of `tensors`, wider elements first so that each
+/// tensor starts aligned to its element size with no gaps.
+std::string writeSafetensors(std::vector<StoredTensor> tensors);
 
 /// Reads and checks `dir`/manifest.json and the weights: the schema, the
 /// checksums of every listed file, and that every weight has the size its
@@ -73,4 +109,4 @@ bool parseSafetensors(const std::vector<char> &bytes,
 
 } // namespace lcp
 
-#endif // LCP_RUNTIME_PACKAGE_H
+#endif // LCP_RUNTIME_FORMAT_PACKAGE_H
