@@ -1,6 +1,6 @@
 //===- ThreadPool.cpp - Workers that stay alive between runs --------------===//
 
-#include "runtime/ThreadPool.h"
+#include "runtime/executor/ThreadPool.h"
 
 #include <chrono>
 

@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LCP_RUNTIME_THREADPOOL_H
-#define LCP_RUNTIME_THREADPOOL_H
+#ifndef LCP_RUNTIME_EXECUTOR_THREADPOOL_H
+#define LCP_RUNTIME_EXECUTOR_THREADPOOL_H
 
 #include <atomic>
 #include <condition_variable>
@@ -51,4 +51,4 @@ private:
 
 } // namespace lcp
 
-#endif // LCP_RUNTIME_THREADPOOL_H
+#endif // LCP_RUNTIME_EXECUTOR_THREADPOOL_H

@@ -1,0 +1,131 @@
+//===- Executor.cpp - Runs a package's unit graph -------------------------===//
+
+#include "runtime/executor/Executor.h"
+#include "runtime/executor/ThreadPool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <mutex>
+
+namespace lcp {
+
+Executor::Executor(const Package &package, UnitDriver &driver)
+    : package(package), driver(driver) {}
+
+Executor::~Executor() = default;
+
+bool Executor::allocate(std::string &error) {
+  auto allocate = [&](const TensorInfo &t) {
+    Value &v = values[t.value];
+    v.bytes = static_cast<size_t>(t.numElements()) *
+              static_cast<size_t>(storageBytes(t.type));
+    // aligned_alloc wants a multiple of the alignment, and not zero.
+    size_t rounded = std::max<size_t>(64, (v.bytes + 63) / 64 * 64);
+    v.data.reset(static_cast<uint8_t *>(std::aligned_alloc(64, rounded)));
+    if (!v.data)
+      return false;
+    std::memset(v.data.get(), 0, rounded);
+    return true;
+  };
+  bool ok = true;
+  std::map<std::string, const TensorInfo *> infos;
+  for (const TensorInfo &t : package.inputs) {
+    ok = ok && allocate(t);
+    infos[t.value] = &t;
+  }
+  for (const UnitInfo &u : package.units)
+    for (const TensorInfo &t : u.outputs) {
+      ok = ok && allocate(t);
+      infos[t.value] = &t;
+    }
+  if (!ok) {
+    error = package.dir + ": out of memory for the model's values";
+    return false;
+  }
+
+  auto valueArray = [&](const std::string &name) {
+    const TensorInfo &t = *infos.at(name);
+    return ArrayRef{values.at(name).data.get(), t.type, &t.shape};
+  };
+  calls.clear();
+  for (size_t i = 0; i < package.units.size(); ++i) {
+    const UnitInfo &u = package.units[i];
+    UnitCall call;
+    call.unit = &u;
+    call.index = i;
+    for (const std::string &v : u.inputs)
+      call.inputs.push_back(valueArray(v));
+    for (const std::string &w : u.weights) {
+      const WeightTensor &t = package.weights.at(w);
+      call.weights.push_back(
+          ArrayRef{const_cast<void *>(t.data), t.type, &t.shape});
+    }
+    for (const TensorInfo &t : u.outputs)
+      call.outputs.push_back(valueArray(t.value));
+    calls.push_back(std::move(call));
+  }
+  return true;
+}
+
+ThreadPool &Executor::threadPool() {
+  if (!pool || poolWorkers != threads - 1) {
+    pool = std::make_unique<ThreadPool>(threads - 1);
+    poolWorkers = threads - 1;
+  }
+  return *pool;
+}
+
+bool Executor::runInOrder(size_t begin, size_t end, std::string &error) {
+  LoopPlacement loops{threads > 1 ? &threadPool() : nullptr, threads};
+  for (size_t i = begin; i < end; ++i)
+    if (!driver.run(calls[i], loops, error))
+      return false;
+  return true;
+}
+
+bool Executor::runSideBySide(size_t begin, size_t end, std::string &error) {
+  std::atomic<bool> ok{true};
+  std::mutex errorLock;
+  threadPool().parallelFor(end - begin, [&](size_t k) {
+    std::string unitError;
+    if (!driver.run(calls[begin + k], LoopPlacement{nullptr, 0}, unitError)) {
+      std::lock_guard<std::mutex> guard(errorLock);
+      if (ok.exchange(false))
+        error = unitError;
+    }
+  });
+  return ok;
+}
+
+bool Executor::run(const float *const *inputs, float *const *outputs,
+                   std::string &error) {
+  for (size_t i = 0; i < package.inputs.size(); ++i) {
+    const TensorInfo &t = package.inputs[i];
+    // Model inputs and outputs are f32 (checked at load).
+    std::memcpy(values.at(t.value).data.get(), inputs[i],
+                static_cast<size_t>(t.numElements()) * sizeof(float));
+  }
+  driver.beginInference();
+  bool ok = true;
+  const std::vector<UnitInfo> &units = package.units;
+  for (size_t begin = 0; begin < units.size() && ok;) {
+    size_t end = begin + 1;
+    if (units[begin].kind == "branch")
+      while (end < units.size() && units[end].kind == "branch")
+        ++end;
+    ok = threads > 1 && end - begin > 1 ? runSideBySide(begin, end, error)
+                                        : runInOrder(begin, end, error);
+    begin = end;
+  }
+  driver.endInference();
+  if (!ok)
+    return false;
+  for (size_t i = 0; i < package.outputs.size(); ++i) {
+    const Value &v = values.at(package.outputs[i].value);
+    std::memcpy(outputs[i], v.data.get(), v.bytes);
+  }
+  return true;
+}
+
+} // namespace lcp

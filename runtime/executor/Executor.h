@@ -1,0 +1,67 @@
+//===- Executor.h - Runs a package's unit graph -----------------*- C++ -*-===//
+//
+// The executor owns an inference's values and decides which unit runs
+// when, and on how many threads; a UnitDriver runs each unit's code. Units
+// run in manifest order, except that consecutive branches (which read only
+// what came before them, never each other) run side by side when there are
+// several threads, each single-threaded inside. Any other unit (a stem,
+// the merge, a whole model) spreads its loops over every thread.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LCP_RUNTIME_EXECUTOR_EXECUTOR_H
+#define LCP_RUNTIME_EXECUTOR_EXECUTOR_H
+
+#include "runtime/drivers/UnitDriver.h"
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lcp {
+
+class ThreadPool;
+
+class Executor {
+public:
+  /// `package` and `driver` (already bound to it) outlive the executor.
+  Executor(const Package &package, UnitDriver &driver);
+  ~Executor();
+
+  /// Allocates every value an inference defines (model inputs, unit
+  /// results), zero-filled and 64-byte aligned (a cache line; more than
+  /// any vector load needs). Returns false with `error` when out of
+  /// memory.
+  bool allocate(std::string &error);
+
+  void setThreads(int count) { threads = count; }
+
+  /// Copies `inputs` (one f32 array per model input, none null) in, runs
+  /// every unit and copies the model outputs to `outputs` (none null).
+  bool run(const float *const *inputs, float *const *outputs,
+           std::string &error);
+
+private:
+  bool runInOrder(size_t begin, size_t end, std::string &error);
+  bool runSideBySide(size_t begin, size_t end, std::string &error);
+  ThreadPool &threadPool();
+
+  struct Value {
+    std::unique_ptr<uint8_t, decltype(&std::free)> data{nullptr, std::free};
+    size_t bytes = 0;
+  };
+
+  const Package &package;
+  UnitDriver &driver;
+  std::map<std::string, Value> values;
+  std::vector<UnitCall> calls; // per unit, pointing into `values`
+  int threads = 1;
+  std::unique_ptr<ThreadPool> pool;
+  int poolWorkers = 0;
+};
+
+} // namespace lcp
+
+#endif // LCP_RUNTIME_EXECUTOR_EXECUTOR_H
