@@ -20,6 +20,7 @@
 
 #include "dialect/LcpOps.h"
 #include "dialect/ReferenceEvaluator.h"
+#include "dialect/UnitGraph.h"
 #include "support/IntegerSemantics.h"
 #include "support/Npy.h"
 
@@ -225,10 +226,9 @@ LogicalResult QuantizePass::checkOptions(func::FuncOp func) {
       fixedFormat.fractionBits = n;
     }
   }
-  for (Operation &op : func.getBody().getOps())
-    if (isa<UnitOpInterface>(op))
-      return op.emitOpError()
-             << "is a unit: run lcp-quantize before lcp-outline-branches";
+  if (UnitGraph graph(func); !graph.isWholeFunction())
+    return graph.getUnits().front().op->emitOpError()
+           << "is a unit: run lcp-quantize before lcp-outline-branches";
   WalkResult quantized = func.walk([](Operation *op) {
     for (Type t : op->getResultTypes())
       if (auto shaped = dyn_cast<ShapedType>(t);
