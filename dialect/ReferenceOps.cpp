@@ -363,10 +363,10 @@ LogicalResult MatMulOp::evaluate(ArrayRef<const HostTensor *> ins,
   return success();
 }
 
+// Transpose and slice only move elements, of any type: an integer result
+// has its input's quant type (SharesQuantType).
 LogicalResult TransposeOp::evaluate(ArrayRef<const HostTensor *> ins,
                                     SmallVectorImpl<HostTensor> &results) {
-  if (failed(requireFloat(*this, ins)))
-    return failure();
   ArrayRef<int64_t> perm = getPerm();
   HostTensor out =
       transpose(*ins[0], std::vector<int64_t>(perm.begin(), perm.end()));
@@ -376,10 +376,14 @@ LogicalResult TransposeOp::evaluate(ArrayRef<const HostTensor *> ins,
 
 LogicalResult SliceOp::evaluate(ArrayRef<const HostTensor *> ins,
                                 SmallVectorImpl<HostTensor> &results) {
-  if (failed(requireFloat(*this, ins)))
-    return failure();
   const HostTensor &x = *ins[0];
-  HostTensor out(resultShape(*this));
+  HostTensor out;
+  out.shape = resultShape(*this);
+  out.type = x.type;
+  if (x.isFloat())
+    out.f32.assign(static_cast<size_t>(out.numElements()), 0.0f);
+  else
+    out.ints.assign(static_cast<size_t>(out.numElements()), 0);
   std::vector<int64_t> inStrides = x.strides();
   ArrayRef<int64_t> offsets = getOffsets();
   size_t rank = out.shape.size();
@@ -388,7 +392,10 @@ LogicalResult SliceOp::evaluate(ArrayRef<const HostTensor *> ins,
     int64_t offset = 0;
     for (size_t d = 0; d < rank; ++d)
       offset += (index[d] + offsets[d]) * inStrides[d];
-    out.f32[i] = x.f32[offset];
+    if (x.isFloat())
+      out.f32[i] = x.f32[offset];
+    else
+      out.ints[i] = x.ints[offset];
     for (size_t d = rank; d-- > 0;) {
       if (++index[d] < out.shape[d])
         break;
