@@ -12,8 +12,13 @@ median of RUNS timed runs after warm-up, at 1 and 2 threads, for
 The FMA peak is probed before and after each model; a model whose probes
 differ by more than 15 % is measured again. Results go to a Markdown table.
 
+With --baseline OTHER_BUILD, each model is also compiled by that build's
+lcp-compile and run by its lcp-run, interleaved with this build's runs (a
+before/after comparison of a change in one run); the two packages' outputs
+must be identical, bit for bit.
+
   /usr/bin/python3 bench/run.py --build build --out bench/RESULTS.md \
-      [--models lenet:1,lenet:4,resnet18:8] [--runs 20]
+      [--models lenet:1,lenet:4,resnet18:8] [--runs 20] [--baseline DIR]
 """
 
 import argparse
@@ -70,6 +75,14 @@ def peak(probe, threads):
     return float(out.strip())
 
 
+def lcp_outputs(lcp_run, pkg, inputs, out):
+    """Runs `pkg` once on `inputs` and returns the bytes of its output."""
+    subprocess.run([lcp_run, pkg, "--input", inputs, "--output", out],
+                   check=True, capture_output=True)
+    with open(out, "rb") as f:
+        return f.read()
+
+
 def lcp_latency(lcp_run, pkg, inputs, threads, runs):
     out = subprocess.run([lcp_run, pkg, "--input", inputs, "--threads",
                           str(threads), "--repeat", str(runs + 1)],
@@ -117,6 +130,9 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
     parser.add_argument("--work", help="keep exports and packages here")
+    parser.add_argument("--baseline",
+                        help="another build to measure side by side (its "
+                        "lcp-compile and lcp-run)")
     args = parser.parse_args()
 
     lcp_compile = os.path.join(args.build, "bin", "lcp-compile")
@@ -141,11 +157,25 @@ def main():
         start = time.perf_counter()
         subprocess.run([lcp_compile, "-q", onnx_path, "-o", pkg], check=True)
         compile_s = time.perf_counter() - start
+        if args.baseline:
+            base_pkg = os.path.join(work, name + ".base.pkg")
+            subprocess.run(["rm", "-rf", base_pkg], check=True)
+            subprocess.run([os.path.join(args.baseline, "bin", "lcp-compile"),
+                            "-q", onnx_path, "-o", base_pkg], check=True)
+            base_run = os.path.join(args.baseline, "bin", "lcp-run")
         x = torch.from_numpy(np.random.default_rng(0).standard_normal(
             model.input_shape(1)).astype(np.float32))
         inputs = os.path.join(work, name + ".input.npy")
         np.save(inputs, x.numpy())
         macs = count.count_member(family, n, 0)["macs"]
+        if args.baseline:
+            ours = lcp_outputs(lcp_run, pkg, inputs,
+                               os.path.join(work, name + ".out.npy"))
+            theirs = lcp_outputs(base_run, base_pkg, inputs,
+                                 os.path.join(work, name + ".base.out.npy"))
+            if ours != theirs:
+                raise RuntimeError(name + ": the baseline's package computes "
+                                   "other outputs")
         for attempt in range(3):
             before = peak(probe, 1)
             result = {}
@@ -155,6 +185,10 @@ def main():
                 time.sleep(0.5)
                 result["lcp%d" % t] = lcp_latency(lcp_run, pkg, inputs, t,
                                                   args.runs)
+                if args.baseline:
+                    time.sleep(0.5)
+                    result["base%d" % t] = lcp_latency(base_run, base_pkg,
+                                                       inputs, t, args.runs)
                 time.sleep(0.5)
                 result["ort%d" % t] = ort_latency(onnx_path, t, args.runs)
                 time.sleep(0.5)
@@ -209,6 +243,18 @@ def main():
     if speedups:
         summary += ("\n\nSpeedup of Split8 over Split1 (lcp, 2 threads): " +
                     ", ".join(speedups) + ".")
+    if args.baseline:
+        lines += ["", "| model | lcp 1t ms | baseline 1t ms | lcp/baseline 1t "
+                  "| lcp 2t ms | baseline 2t ms | lcp/baseline 2t |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for r in rows:
+            lines.append("| %s | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f |" % (
+                r["name"], r["lcp1"], r["base1"], r["lcp1"] / r["base1"],
+                r["lcp2"], r["base2"], r["lcp2"] / r["base2"]))
+        summary += ("\n\nlcp/baseline, geometric mean over all models: %.3f "
+                    "at 1 thread, %.3f at 2 threads; outputs identical." % (
+                        geomean([r["lcp1"] / r["base1"] for r in rows]),
+                        geomean([r["lcp2"] / r["base2"] for r in rows])))
     with open(args.out + ".table", "w") as f:
         f.write("Machine: %s, %d cores; FMA peak %.1f GFLOP/s per core "
                 "(bench/peak.cpp). ONNX Runtime's per-call overhead on a "
