@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialect/LcpOps.h"
+#include "dialect/UnitGraph.h"
 #include "passes/Constants.h"
 #include "passes/Passes.h"
 
@@ -189,7 +190,7 @@ struct OutlineBranchesPass
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    if (!func.getOps<BranchOp>().empty() || !func.getOps<MergeOp>().empty()) {
+    if (!UnitGraph(func).isWholeFunction()) {
       emitRemark(func.getLoc()) << "already outlined";
       return;
     }

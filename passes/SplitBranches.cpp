@@ -14,6 +14,7 @@
 
 #include "dialect/LcpOps.h"
 #include "dialect/ShapeInference.h"
+#include "dialect/UnitGraph.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -262,7 +263,7 @@ struct SplitBranchesPass
     if (fatten < 0)
       return func.emitOpError() << "fatten must be a percentage >= 0, got "
                                 << static_cast<int64_t>(fatten);
-    if (!func.getOps<BranchOp>().empty() || !func.getOps<MergeOp>().empty())
+    if (!UnitGraph(func).isWholeFunction())
       return func.emitOpError() << "is already split into branches; "
                                    "--lcp-split takes an original model";
 

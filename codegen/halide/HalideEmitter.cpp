@@ -1193,7 +1193,7 @@ LogicalResult UnitEmitter::readSchedules() {
     epilogueOwners[end] = conv.getOutput();
   }
   for (Operation &op : body) {
-    if (!isa<MaxPool2DOp, AvgPool2DOp>(op))
+    if (!PoolSchedule::appliesTo(&op))
       continue;
     FailureOr<std::optional<PoolSchedule>> schedule = PoolSchedule::read(&op);
     if (failed(schedule))

@@ -100,7 +100,7 @@ void planBlock(Block &block, const VectorUnit &vector) {
     return;
   MLIRContext *context = block.getParentOp()->getContext();
   for (Operation &op : block)
-    if (isa<MaxPool2DOp, AvgPool2DOp>(op))
+    if (PoolSchedule::appliesTo(&op))
       op.removeAttr(kScheduleAttrName);
   llvm::DenseMap<Operation *, ConvSchedule> schedules;
   for (Conv2DOp conv : convs)

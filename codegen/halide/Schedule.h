@@ -65,6 +65,12 @@ struct ConvSchedule {
 struct PoolSchedule {
   int64_t bandRows = 2;
 
+  /// Whether `op` is a pool that a plan can band (the 2-D pools).
+  static bool appliesTo(mlir::Operation *op) {
+    return op->hasTrait<OpFamily::Channelwise>() &&
+           op->hasTrait<OpFamily::SlidingWindow>();
+  }
+
   mlir::DictionaryAttr toAttr(mlir::MLIRContext *context) const;
   /// The plan of pool `op`: none if it has no attribute, failure (with a
   /// diagnostic) if the attribute is malformed.
