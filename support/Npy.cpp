@@ -125,7 +125,12 @@ bool parseNpy(const std::string &bytes, HostTensor &tensor,
       continue;
     char *last = nullptr;
     long long value = std::strtoll(item.c_str() + first, &last, 10);
-    if (last == item.c_str() + first || value < 0) {
+    // What follows the digits: Python 2's long suffix and spaces, nothing
+    // else ("(1 1, 2)" is not a shape).
+    const char *rest = last;
+    while (*rest == 'L' || *rest == ' ' || *rest == '\t')
+      ++rest;
+    if (last == item.c_str() + first || value < 0 || *rest != '\0') {
       error = "malformed dimension '" + item + "' in 'shape'";
       return false;
     }
@@ -153,7 +158,9 @@ bool parseNpy(const std::string &bytes, HostTensor &tensor,
   tensor.shape = std::move(shape);
   tensor.f32.resize(static_cast<size_t>(count));
   const char *data = bytes.data() + dataStart;
-  if (elementSize == 4) {
+  if (count == 0) {
+    // Nothing to copy (and f32.data() may be null, which memcpy forbids).
+  } else if (elementSize == 4) {
     std::memcpy(tensor.f32.data(), data, expected);
   } else {
     for (int64_t i = 0; i < count; ++i) {

@@ -10,7 +10,7 @@ config.name = "lcp"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".textproto", ".test"]
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
-                   "Inputs", "models", "unit", "conformance"]
+                   "Inputs", "models", "unit", "conformance", "fuzz"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.lcp_obj_root, "test")
 
@@ -50,4 +50,5 @@ config.substitutions.append(("%zoo", os.path.join(
     os.path.dirname(config.test_source_root), "models")))
 
 llvm_config.add_tool_substitutions(
-    ["lcp-opt", "lcp-run", "lcp-compile"], [config.lcp_tools_dir])
+    ["lcp-opt", "lcp-run", "lcp-compile", "lcp-runtime-stress"],
+    [config.lcp_tools_dir])

@@ -20,6 +20,13 @@ HostTensor iota(std::vector<int64_t> shape) {
   return t;
 }
 
+std::string replaceFirst(std::string s, const std::string &from,
+                         const std::string &to) {
+  size_t pos = s.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
+}
+
 TEST(Npy, RoundTripsShapesOfEveryRank) {
   for (std::vector<int64_t> shape :
        {std::vector<int64_t>{}, {7}, {2, 3}, {1, 1, 28, 28}, {0, 4}}) {
@@ -52,6 +59,8 @@ TEST(Npy, RejectsMalformedFiles) {
       {good.substr(0, 20), "truncated .npy header"},
       {good.substr(0, good.size() - 4), "data holds 12 bytes"},
       {good + "xxxx", "data holds 20 bytes"},
+      // Found by the fuzzer: "2 2" was read as 2.
+      {replaceFirst(good, "(2, 2)", "(2 2,4)"), "malformed dimension '2 2'"},
   };
   for (const Case &c : cases) {
     HostTensor t;

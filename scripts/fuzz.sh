@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs lcp's fuzz targets (built by the `asan` preset in build-asan/) for a
+# while each, two at a time, and prints one line per target: executions,
+# coverage and findings. Inputs it finds that add coverage are kept in
+# build-asan/fuzz-work/<reader>/ and reused by the next run.
+#
+#   scripts/fuzz.sh [--time SECONDS] [READER ...]
+#
+# SECONDS per target defaults to 60 (CI's bounded run); the readers default
+# to all of them. A crash, hang, out-of-memory or sanitizer report fails the
+# run and leaves the input in build-asan/fuzz-work/findings/; fix it, then
+# keep the input in test/fuzz/regressions/<reader>/ (docs/Security.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=60
+readers=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --time) seconds="$2"; shift 2 ;;
+    -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
+    *) readers+=("$1"); shift ;;
+  esac
+done
+[ ${#readers[@]} -gt 0 ] || readers=(onnx mlir npy manifest safetensors)
+
+build=build-asan
+work=$build/fuzz-work
+corpus=$build/test/fuzz/corpus
+mkdir -p "$work/findings"
+for r in "${readers[@]}"; do
+  [ -x "$build/bin/lcp-fuzz-$r" ] || {
+    echo "fuzz.sh: $build/bin/lcp-fuzz-$r is not built (scripts/sanitize.sh asan builds it)" >&2
+    exit 2
+  }
+done
+
+run_one() {
+  local r=$1 seconds=$2 build=$3 work=$4 corpus=$5
+  mkdir -p "$work/$r"
+  # A hang is an input that takes over 10 s; 2 GiB of memory is a finding.
+  "$build/bin/lcp-fuzz-$r" "$work/$r" "$corpus/$r" "test/fuzz/regressions/$r" \
+    -dict="$corpus/$r.dict" -max_total_time="$seconds" -max_len=65536 \
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$work/findings/$r-" > "$work/$r.log" 2>&1
+  echo "$r exit $?" >> "$work/$r.log"
+}
+export -f run_one
+printf '%s\n' "${readers[@]}" |
+  xargs -P 2 -I{} bash -c "run_one {} $seconds $build $work $corpus" || true
+
+status=0
+printf '%-12s %12s %10s %8s %8s %s\n' reader executions exec/s cov ft findings
+for r in "${readers[@]}"; do
+  log=$work/$r.log
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  found=$(ls "$work/findings" | grep -c "^$r-" || true)
+  printf '%-12s %12s %10s %8s %8s %s\n' "$r" "${execs:-?}" "${speed:-?}" \
+    "${cov:-?}" "${ft:-?}" "$found"
+  if [ "$found" != 0 ] || ! grep -q "^$r exit 0$" "$log"; then
+    status=1
+    echo "fuzz.sh: $r found a problem; its log is $log:" >&2
+    grep -E "ERROR|SUMMARY|Test unit written|internal error|does not" "$log" | head -5 >&2
+  fi
+done
+exit $status
