@@ -10,6 +10,8 @@
 #include "dialect/ShapeInference.h"
 #include "import/GraphImporter.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 
 namespace lcp::onnx_import {
@@ -154,7 +156,11 @@ LogicalResult GraphImporter::convertReshape(const onnx::NodeProto &node,
     if (d < 0)
       return nodeError(node) << "target shape entry " << i << " is " << d;
     out.push_back(d);
-    known *= d;
+    // Saturates just past lcp's tensor limit instead of overflowing (a
+    // fuzzed model asked for 336 x 7.9e18); the limit check below then
+    // names the shape.
+    if (llvm::MulOverflow(known, d, known) || known > kMaxTensorElements)
+      known = kMaxTensorElements + 1;
   }
   if (inferred >= 0) {
     if (known == 0 || total % known != 0)
