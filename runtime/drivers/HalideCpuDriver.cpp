@@ -114,6 +114,7 @@ HalideCpuDriver::forLinkedCode(std::vector<Entry> entries) {
     driver->setHalideThreads = halide_set_num_threads;
   if (halide_set_custom_do_par_for)
     driver->setParFor = halide_set_custom_do_par_for;
+  driver->installParallelLoops();
   return driver;
 }
 
@@ -153,7 +154,19 @@ std::unique_ptr<HalideCpuDriver> HalideCpuDriver::open(const std::string &path,
   driver->setParFor =
       reinterpret_cast<halide_do_par_for_t (*)(halide_do_par_for_t)>(
           dlsym(driver->library, "halide_set_custom_do_par_for"));
+  driver->installParallelLoops();
   return driver;
+}
+
+void HalideCpuDriver::installParallelLoops() {
+  // Once, for as long as the code is loaded: the hook is global to the
+  // code's Halide runtime, which every model loaded from it shares, so
+  // setting and restoring it around each inference would let one model's
+  // end of inference hand another's loops to Halide's own pool mid-run
+  // (the runtime stress test saw Halide spawn threads). pooledParFor takes
+  // its pool from the calling thread, so one hook serves every model.
+  if (setParFor)
+    setParFor(pooledParFor);
 }
 
 HalideCpuDriver::~HalideCpuDriver() {
@@ -176,15 +189,6 @@ bool HalideCpuDriver::bind(const Package &package, std::string &error) {
     functions.push_back(fn);
   }
   return true;
-}
-
-void HalideCpuDriver::beginInference() {
-  previousParFor = setParFor ? setParFor(pooledParFor) : nullptr;
-}
-
-void HalideCpuDriver::endInference() {
-  if (setParFor)
-    setParFor(previousParFor);
 }
 
 bool HalideCpuDriver::run(const UnitCall &call, const LoopPlacement &loops,

@@ -45,11 +45,11 @@ public:
   bool bind(const Package &package, std::string &error) override;
   bool run(const UnitCall &call, const LoopPlacement &loops,
            std::string &error) override;
-  void beginInference() override;
-  void endInference() override;
 
 private:
   HalideCpuDriver() = default;
+  /// Points the code's parallel loops at the executor's pools.
+  void installParallelLoops();
 
   void *library = nullptr;
   std::vector<Entry> entries;
@@ -58,7 +58,6 @@ private:
   /// package's code.
   int (*setHalideThreads)(int) = nullptr;
   halide_do_par_for_t (*setParFor)(halide_do_par_for_t) = nullptr;
-  halide_do_par_for_t previousParFor = nullptr;
 };
 
 } // namespace lcp
