@@ -2,6 +2,7 @@
 
 #include "import/ModelLoader.h"
 #include "dialect/LcpDialect.h"
+#include "import/TextNesting.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -60,6 +61,10 @@ OwningOpRef<ModuleOp> loadModel(StringRef path, MLIRContext *context,
   if (isOnnxModel(path, (*file)->getBuffer())) {
     DiagnosticPrinter printer(context);
     return importOnnxModel((*file)->getBuffer(), path, context, options);
+  }
+  if (llvm::Error error = checkMlirTextNesting(**file)) {
+    llvm::errs() << llvm::toString(std::move(error)) << "\n";
+    return nullptr;
   }
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());

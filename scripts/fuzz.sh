@@ -4,20 +4,25 @@
 # coverage and findings. Inputs it finds that add coverage are kept in
 # build-asan/fuzz-work/<reader>/ and reused by the next run.
 #
-#   scripts/fuzz.sh [--time SECONDS] [READER ...]
+#   scripts/fuzz.sh [--time SECONDS] [--runs N] [--jobs P] [READER ...]
 #
-# SECONDS per target defaults to 60 (CI's bounded run); the readers default
-# to all of them. A crash, hang, out-of-memory or sanitizer report fails the
+# SECONDS per target defaults to 60 (CI's bounded run); --runs stops a target
+# after N executions instead (the long run: --runs 10000000). P targets run at
+# once (default 2). The readers default to all of them. A crash, hang, out-of-memory or sanitizer report fails the
 # run and leaves the input in build-asan/fuzz-work/findings/; fix it, then
 # keep the input in test/fuzz/regressions/<reader>/ (docs/Security.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=60
+runs=-1
+jobs=2
 readers=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --time) seconds="$2"; shift 2 ;;
+    --runs) runs="$2"; seconds=0; shift 2 ;;
+    --jobs) jobs="$2"; shift 2 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) readers+=("$1"); shift ;;
   esac
@@ -36,18 +41,18 @@ for r in "${readers[@]}"; do
 done
 
 run_one() {
-  local r=$1 seconds=$2 build=$3 work=$4 corpus=$5
+  local r=$1 seconds=$2 runs=$3 build=$4 work=$5 corpus=$6
   mkdir -p "$work/$r"
   # A hang is an input that takes over 10 s; 2 GiB of memory is a finding.
   "$build/bin/lcp-fuzz-$r" "$work/$r" "$corpus/$r" "test/fuzz/regressions/$r" \
-    -dict="$corpus/$r.dict" -max_total_time="$seconds" -max_len=65536 \
+    -dict="$corpus/$r.dict" -max_total_time="$seconds" -runs="$runs" -max_len=65536 \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/findings/$r-" > "$work/$r.log" 2>&1
   echo "$r exit $?" >> "$work/$r.log"
 }
 export -f run_one
 printf '%s\n' "${readers[@]}" |
-  xargs -P 2 -I{} bash -c "run_one {} $seconds $build $work $corpus" || true
+  xargs -P "$jobs" -I{} bash -c "run_one {} $seconds $runs $build $work $corpus" || true
 
 # The summary reads logs that may lack a field (a run that crashed early).
 set +e +o pipefail

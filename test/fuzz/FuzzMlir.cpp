@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FuzzContext.h"
+#include "import/TextNesting.h"
 
 #include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -22,8 +23,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // MLIR's lexer relies on the null terminator that a file read by
   // MemoryBuffer has; a std::string keeps one after its bytes.
   std::string text(reinterpret_cast<const char *>(data), size);
-  if (mlir::isBytecode(*llvm::MemoryBuffer::getMemBuffer(text, "fuzz.mlir")))
+  llvm::MemoryBufferRef buffer(text, "fuzz.mlir");
+  if (mlir::isBytecode(buffer))
     return 0;
+  // lcp's readers refuse deeper text before parsing, as the fuzzer does.
+  if (llvm::Error error = lcp::checkMlirTextNesting(buffer)) {
+    llvm::consumeError(std::move(error));
+    return 0;
+  }
   mlir::MLIRContext &context = contexts.next();
   mlir::ParserConfig config(&context);
   mlir::OwningOpRef<mlir::ModuleOp> module =

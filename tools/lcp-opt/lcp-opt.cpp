@@ -10,6 +10,7 @@
 #include "codegen/halide/Passes.h"
 #include "dialect/LcpDialect.h"
 #include "import/OnnxImporter.h"
+#include "import/TextNesting.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -62,6 +63,9 @@ int main(int argc, char **argv) {
     input = lcp::importOnnxToBytecode(*input, inputFilename, registry, options);
     if (!input)
       return 1;
+  } else if (llvm::Error error = lcp::checkMlirTextNesting(*input)) {
+    llvm::errs() << llvm::toString(std::move(error)) << "\n";
+    return 1;
   }
 
   // Results go to a string first and reach the output file in one atomic

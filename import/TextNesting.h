@@ -1,0 +1,31 @@
+//===- TextNesting.h - A bound on bracket nesting in MLIR text --*- C++ -*-===//
+//
+// MLIR's text parser recurses once per nested region, attribute, type and
+// parenthesised list, so a file of a few kilobytes of opening brackets
+// exhausts the stack. lcp checks the nesting depth with a loop before handing
+// text to that parser.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LCP_IMPORT_TEXTNESTING_H
+#define LCP_IMPORT_TEXTNESTING_H
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBufferRef.h"
+
+namespace lcp {
+
+/// The deepest bracket nesting lcp reads in MLIR text. Real modules nest a
+/// few tens of levels (regions in regions, types in types).
+constexpr unsigned kMaxMlirNesting = 256;
+
+/// Fails with "name:line:col: ..." at the first bracket of `buffer` that
+/// opens level `maxDepth + 1`. Counts (, [, { and < outside string literals
+/// and comments; `->` and `>=` are not brackets. Bytecode passes unchecked
+/// (its reader is not recursive in this way).
+llvm::Error checkMlirTextNesting(llvm::MemoryBufferRef buffer,
+                                 unsigned maxDepth = kMaxMlirNesting);
+
+} // namespace lcp
+
+#endif // LCP_IMPORT_TEXTNESTING_H
