@@ -2,11 +2,14 @@
 
 #include "import/ModelLoader.h"
 #include "dialect/LcpDialect.h"
+#include "import/ModelMemory.h"
 #include "import/TextNesting.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -69,7 +72,60 @@ OwningOpRef<ModuleOp> loadModel(StringRef path, MLIRContext *context,
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   SourceMgrDiagnosticHandler handler(sourceMgr, context);
-  return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(context));
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(context));
+  if (module && failed(checkModelMemory(*module, options.maxModelBytes)))
+    return nullptr;
+  return module;
+}
+
+namespace {
+/// Reads --max-model-bytes as a byte size with an optional K/M/G/T suffix.
+struct ByteSizeParser : llvm::cl::parser<unsigned long long> {
+  using parser::parser;
+  bool parse(llvm::cl::Option &option, StringRef, StringRef arg,
+             unsigned long long &value) {
+    std::optional<uint64_t> bytes = parseByteSize(arg);
+    if (!bytes)
+      return option.error("'" + arg +
+                          "' is not a byte size (digits with an optional "
+                          "K, M, G or T suffix)");
+    value = *bytes;
+    return false;
+  }
+  StringRef getValueName() const override { return "bytes"; }
+  void printOptionDiff(const llvm::cl::Option &, uint64_t,
+                       const llvm::cl::OptionValue<uint64_t> &, size_t) const {}
+};
+
+struct ModelLoadCLOptions {
+  llvm::cl::OptionCategory category{"lcp model loading options"};
+  llvm::cl::opt<int64_t> batchSize{
+      "onnx-batch",
+      llvm::cl::desc("Value bound to a dynamic batch dimension of an ONNX "
+                     "model's inputs (default 1)"),
+      llvm::cl::init(1), llvm::cl::cat(category)};
+  llvm::cl::opt<unsigned long long, false, ByteSizeParser> maxModelBytes{
+      "max-model-bytes",
+      llvm::cl::desc("Refuse a model whose weights and values need more "
+                     "memory than this, e.g. 8G (default 4G)"),
+      llvm::cl::init(kDefaultMaxModelBytes), llvm::cl::cat(category)};
+};
+} // namespace
+
+static llvm::ManagedStatic<ModelLoadCLOptions> clOptions;
+
+llvm::cl::OptionCategory &registerModelLoadCLOptions() {
+  return clOptions->category;
+}
+
+OnnxImportOptions modelLoadOptionsFromCL() {
+  OnnxImportOptions options;
+  if (!clOptions.isConstructed())
+    return options;
+  options.batchSize = clOptions->batchSize;
+  options.maxModelBytes = clOptions->maxModelBytes;
+  return options;
 }
 
 } // namespace lcp

@@ -6,6 +6,7 @@
 #include "import/OnnxImporter.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/CommandLine.h"
 
 namespace lcp {
 
@@ -26,6 +27,15 @@ private:
 mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
                                             mlir::MLIRContext *context,
                                             const OnnxImportOptions &options);
+
+/// Registers the options of model loading that every lcp tool takes:
+/// --onnx-batch and --max-model-bytes. Call before parsing the command line.
+/// Returns their category, for tools that hide the others.
+llvm::cl::OptionCategory &registerModelLoadCLOptions();
+
+/// The import options given on the command line (defaults if the options
+/// were not registered).
+OnnxImportOptions modelLoadOptionsFromCL();
 
 } // namespace lcp
 

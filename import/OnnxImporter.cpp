@@ -109,6 +109,8 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
     error() << "internal error: the imported IR does not verify";
     return nullptr;
   }
+  if (failed(checkModelMemory(*module, options.maxModelBytes)))
+    return nullptr;
   return module;
 }
 

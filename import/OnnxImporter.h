@@ -13,6 +13,7 @@
 #ifndef LCP_IMPORT_ONNXIMPORTER_H
 #define LCP_IMPORT_ONNXIMPORTER_H
 
+#include "import/ModelMemory.h"
 #include "support/HostTensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -38,6 +39,9 @@ struct OnnxImportOptions {
   /// Graph inputs to replace by constants, by name. The ONNX conformance
   /// tests pass weights, shapes and bounds as graph inputs.
   std::map<std::string, HostTensor> boundInputs;
+  /// The most memory the model's weights and values may need together
+  /// (import/ModelMemory.h). loadModel applies it to MLIR input too.
+  uint64_t maxModelBytes = kDefaultMaxModelBytes;
 };
 
 /// Whether `contents` should be read as an ONNX model: by the ".onnx"

@@ -43,7 +43,9 @@ public:
       handler = std::make_unique<mlir::ScopedDiagnosticHandler>(
           context.get(), [](mlir::Diagnostic &diag) {
             std::string message = diag.str();
-            if (message.find("internal error") != std::string::npos) {
+            // lcp words its own invariant failures "internal error: ...";
+            // the phrase elsewhere in a message may be the input's text.
+            if (llvm::StringRef(message).starts_with("internal error:")) {
               std::fprintf(stderr, "lcp internal error: %s\n", message.c_str());
               std::abort();
             }

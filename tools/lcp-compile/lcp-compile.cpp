@@ -60,10 +60,6 @@ static cl::opt<bool> fuseStems(
     cl::desc("Fuse the layers every branch begins with into one stem "
              "(lcp-fuse-stems; default on: a cpu package runs on one device)"),
     cl::init(true), cl::cat(category));
-static cl::opt<int64_t> batchSize(
-    "onnx-batch",
-    cl::desc("Value bound to a dynamic batch dimension of an ONNX model"),
-    cl::init(1), cl::cat(category));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -73,6 +69,7 @@ int main(int argc, char **argv) {
   std::string overview =
       "lcp-compile: compile a model into a deployable package\n\nTargets:\n" +
       lcp::describeTargets();
+  lcp::registerModelLoadCLOptions();
   cl::ParseCommandLineOptions(argc, argv, overview);
 
   std::string error;
@@ -96,8 +93,7 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registry.insert<lcp::LcpDialect, func::FuncDialect>();
   MLIRContext context(registry);
-  lcp::OnnxImportOptions importOptions;
-  importOptions.batchSize = batchSize;
+  lcp::OnnxImportOptions importOptions = lcp::modelLoadOptionsFromCL();
   auto start = std::chrono::steady_clock::now();
   OwningOpRef<ModuleOp> module =
       lcp::loadModel(modelPath, &context, importOptions);

@@ -9,7 +9,7 @@
 
 #include "codegen/halide/Passes.h"
 #include "dialect/LcpDialect.h"
-#include "import/OnnxImporter.h"
+#include "import/ModelLoader.h"
 #include "import/TextNesting.h"
 #include "passes/Passes.h"
 
@@ -25,13 +25,6 @@
 
 using namespace mlir;
 
-static llvm::cl::OptionCategory importCategory("lcp ONNX import options");
-static llvm::cl::opt<int64_t>
-    batchSize("onnx-batch",
-              llvm::cl::desc("Value bound to a dynamic batch dimension of an "
-                             "ONNX model's inputs (default 1)"),
-              llvm::cl::init(1), llvm::cl::cat(importCategory));
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   DialectRegistry registry;
@@ -41,6 +34,7 @@ int main(int argc, char **argv) {
   lcp::halide::registerHalidePasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
+  lcp::registerModelLoadCLOptions();
 
   auto [inputFilename, outputFilename] =
       registerAndParseCLIOptions(argc, argv, "lcp optimizer driver", registry);
@@ -58,9 +52,8 @@ int main(int argc, char **argv) {
   }
 
   if (lcp::isOnnxModel(inputFilename, input->getBuffer())) {
-    lcp::OnnxImportOptions options;
-    options.batchSize = batchSize;
-    input = lcp::importOnnxToBytecode(*input, inputFilename, registry, options);
+    input = lcp::importOnnxToBytecode(*input, inputFilename, registry,
+                                      lcp::modelLoadOptionsFromCL());
     if (!input)
       return 1;
   } else if (llvm::Error error = lcp::checkMlirTextNesting(*input)) {

@@ -11,9 +11,9 @@
 #include "dialect/LcpDialect.h"
 #include "dialect/ReferenceEvaluator.h"
 #include "import/ModelLoader.h"
+#include "runtime/include/lcp_runtime.h"
 #include "support/Compare.h"
 #include "support/Npy.h"
-#include "runtime/include/lcp_runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -60,10 +60,6 @@ static cl::opt<int> threads(
 static cl::opt<unsigned> repeat(
     "repeat",
     cl::desc("Run each sample this many times and print timings (packages)"),
-    cl::init(1), cl::cat(runCategory));
-static cl::opt<int64_t> batchSize(
-    "onnx-batch",
-    cl::desc("Value bound to a dynamic batch dimension of an ONNX model"),
     cl::init(1), cl::cat(runCategory));
 
 namespace {
@@ -226,7 +222,7 @@ int main(int argc, char **argv) {
     args.push_back(a.data());
   argc = static_cast<int>(args.size());
   argv = args.data();
-  cl::HideUnrelatedOptions(runCategory);
+  cl::HideUnrelatedOptions({&runCategory, &lcp::registerModelLoadCLOptions()});
   cl::ParseCommandLineOptions(
       argc, argv,
       "lcp-run: run a model with lcp's reference evaluator, or a package "
@@ -252,8 +248,7 @@ int main(int argc, char **argv) {
                       "packages; the reference evaluator runs once\n";
       return 1;
     }
-    lcp::OnnxImportOptions options;
-    options.batchSize = batchSize;
+    lcp::OnnxImportOptions options = lcp::modelLoadOptionsFromCL();
     module = lcp::loadModel(modelPath, &context, options);
     if (!module)
       return 1;
