@@ -6,9 +6,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <tuple>
+
+#include <sys/stat.h>
 
 using json = nlohmann::json;
 
@@ -16,6 +23,13 @@ namespace lcp {
 
 int64_t TensorInfo::numElements() const {
   return checkedNumElements(shape, kMaxTensorElements);
+}
+
+bool isUnitKind(const std::string &kind) {
+  for (const char *k : kUnitKinds)
+    if (kind == k)
+      return true;
+  return false;
 }
 
 namespace {
@@ -44,6 +58,45 @@ bool parseSafetensorsDtype(const std::string &name, ElementType &type) {
       return true;
     }
   return false;
+}
+
+/// The largest file a package may hold: more than the weights of any model
+/// lcp compiles, and a bound on what a corrupt package (a sparse file, say)
+/// makes the loader read.
+constexpr uint64_t kMaxPackageFileBytes = uint64_t(4) << 30;
+
+/// Resolves `path` inside the package whose folder resolves to `root`: a
+/// symbolic link may point within the package, never out of it, and the
+/// file must be a regular one (a FIFO or a device would hang or never end).
+/// On success `resolved` is the path to read; a missing file's error ends
+/// with `hint`.
+bool resolveInPackage(const std::string &root, const std::string &dir,
+                      const std::string &path, const char *hint,
+                      std::string &resolved, std::string &error) {
+  std::string named = dir + "/" + path;
+  char buffer[PATH_MAX];
+  if (!realpath(named.c_str(), buffer)) {
+    error = named + ": cannot read (" + hint + ")";
+    return false;
+  }
+  resolved = buffer;
+  if (resolved.compare(0, root.size() + 1, root + "/") != 0) {
+    error = named + ": resolves to " + resolved +
+            ", outside the package (a symbolic link that leaves it)";
+    return false;
+  }
+  struct stat info;
+  if (stat(resolved.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    error = named + ": not a regular file";
+    return false;
+  }
+  if (static_cast<uint64_t>(info.st_size) > kMaxPackageFileBytes) {
+    error = named + ": " + std::to_string(info.st_size) +
+            " bytes, more than a package file may hold (" +
+            std::to_string(kMaxPackageFileBytes) + ")";
+    return false;
+  }
+  return true;
 }
 
 bool readFile(const std::string &path, std::vector<char> &bytes) {
@@ -199,22 +252,53 @@ bool parseManifestSchema(const std::string &text, Manifest &p,
   return true;
 }
 
-/// Checks that every value a unit or output reads is defined before it, so
-/// that its shape and dtype are known.
-bool checkDataFlow(const Manifest &p, std::string &error) {
+/// Checks that the units, values and names agree with each other: unit ids
+/// are unique and their kinds known, every value is defined once, by an
+/// input or a unit, before it is read (so its shape and dtype are known),
+/// and the model's input and output names are unique.
+bool checkConsistency(const Manifest &p, std::string &error) {
+  auto fail = [&](const std::string &what) {
+    error = "manifest.json: " + what;
+    return false;
+  };
   std::map<std::string, const TensorInfo *> defined;
-  for (const TensorInfo &t : p.inputs)
-    defined[t.value] = &t;
-  for (const UnitInfo &u : p.units) {
-    for (const std::string &v : u.inputs)
-      if (!defined.count(v)) {
-        error = "manifest.json: unit '" + u.id + "' reads '" + v +
-                "', which no input or earlier unit defines";
-        return false;
-      }
-    for (const TensorInfo &t : u.outputs)
-      defined[t.value] = &t;
+  std::set<std::string> names;
+  for (const TensorInfo &t : p.inputs) {
+    if (!names.insert(t.name).second)
+      return fail("two inputs are named '" + t.name + "'");
+    if (!defined.emplace(t.value, &t).second)
+      return fail("inputs '" + t.name + "' and '" + defined[t.value]->name +
+                  "' bind the same value '" + t.value + "'");
   }
+  std::set<std::string> ids;
+  for (const UnitInfo &u : p.units) {
+    if (u.id.empty() || !ids.insert(u.id).second)
+      return fail("unit id '" + u.id + "' is " +
+                  (u.id.empty() ? "empty" : "used by two units"));
+    if (!isUnitKind(u.kind)) {
+      std::string kinds;
+      for (const char *k : kUnitKinds)
+        kinds += std::string(kinds.empty() ? "" : ", ") + k;
+      return fail("unit '" + u.id + "' has kind '" + u.kind + "', not one of " +
+                  kinds);
+    }
+    for (const std::string &v : u.inputs)
+      if (!defined.count(v))
+        return fail("unit '" + u.id + "' reads '" + v +
+                    "', which no input or earlier unit defines");
+    for (const TensorInfo &t : u.outputs)
+      if (!defined.emplace(t.value, &t).second)
+        return fail("unit '" + u.id + "' defines '" + t.value +
+                    "', which an input or earlier unit already defines");
+    std::set<std::string> weights;
+    for (const std::string &w : u.weights)
+      if (!weights.insert(w).second)
+        return fail("unit '" + u.id + "' lists weight '" + w + "' twice");
+  }
+  names.clear();
+  for (const TensorInfo &t : p.outputs)
+    if (!names.insert(t.name).second)
+      return fail("two outputs are named '" + t.name + "'");
   for (const TensorInfo &t : p.outputs) {
     auto it = defined.find(t.value);
     if (it == defined.end() || it->second->shape != t.shape ||
@@ -259,7 +343,7 @@ bool parseManifest(const std::string &text, Manifest &manifest,
                    std::string &error) {
   manifest = Manifest();
   return parseManifestSchema(text, manifest, error) &&
-         checkDataFlow(manifest, error);
+         checkConsistency(manifest, error);
 }
 
 bool isPackageManifest(const std::string &text) {
@@ -348,17 +432,42 @@ bool parseSafetensors(const std::vector<char> &bytes,
             " runs past the end of the file";
     return false;
   }
+  // JSON readers keep one of two equal keys; which one differs between
+  // them, so a header that names a tensor twice is refused.
+  std::set<std::string> keys;
+  std::string duplicate;
+  json::parser_callback_t noDuplicates =
+      [&](int depth, json::parse_event_t event, json &parsed) {
+        if (event == json::parse_event_t::key && depth == 1 &&
+            !keys.insert(parsed.get<std::string>()).second && duplicate.empty())
+          duplicate = parsed.get<std::string>();
+        return true;
+      };
   json header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + headerSize,
-                            nullptr, /*allow_exceptions=*/false);
+                            noDuplicates, /*allow_exceptions=*/false);
   if (header.is_discarded() || !header.is_object()) {
     error = "header is not a JSON object";
     return false;
   }
+  if (!duplicate.empty()) {
+    error = "the header names tensor '" + duplicate + "' twice";
+    return false;
+  }
+  // (begin, end, name) of every tensor, to check that they tile the data.
+  std::vector<std::tuple<uint64_t, uint64_t, std::string>> ranges;
   size_t dataStart = 8 + headerSize;
   size_t dataSize = bytes.size() - dataStart;
   for (auto it = header.begin(); it != header.end(); ++it) {
-    if (it.key() == "__metadata__")
+    if (it.key() == "__metadata__") {
+      bool strings = it.value().is_object();
+      for (const json &v : it.value())
+        strings = strings && v.is_string();
+      if (!strings) {
+        error = "__metadata__ must map names to strings";
+        return false;
+      }
       continue;
+    }
     const json &t = it.value();
     std::string where = "tensor '" + it.key() + "': ";
     if (!t.is_object() || !t.contains("dtype") || !t["dtype"].is_string() ||
@@ -403,6 +512,33 @@ bool parseSafetensors(const std::vector<char> &bytes,
     }
     w.data = bytes.data() + dataStart + begin;
     weights[it.key()] = w;
+    if (begin != end) // An empty tensor shares no bytes.
+      ranges.emplace_back(begin, end, it.key());
+  }
+  // As the format requires: no two tensors share bytes, and no byte
+  // belongs to none (a hole could hide another file's contents).
+  std::sort(ranges.begin(), ranges.end());
+  uint64_t covered = 0;
+  const std::string *previous = nullptr;
+  for (const auto &[begin, end, name] : ranges) {
+    if (begin < covered) {
+      error = "tensors '" + *previous + "' and '" + name + "' overlap: '" +
+              name + "' starts at byte " + std::to_string(begin) +
+              ", before '" + *previous + "' ends at " + std::to_string(covered);
+      return false;
+    }
+    if (begin > covered) {
+      error = "bytes [" + std::to_string(covered) + ", " +
+              std::to_string(begin) + ") of the data belong to no tensor";
+      return false;
+    }
+    covered = end;
+    previous = &name;
+  }
+  if (covered != dataSize) {
+    error = "bytes [" + std::to_string(covered) + ", " +
+            std::to_string(dataSize) + ") of the data belong to no tensor";
+    return false;
   }
   return true;
 }
@@ -410,21 +546,34 @@ bool parseSafetensors(const std::vector<char> &bytes,
 bool loadPackage(const std::string &dir, Package &p, std::string &error) {
   p = Package();
   p.dir = dir;
-  std::vector<char> manifest;
-  if (!readFile(dir + "/manifest.json", manifest)) {
-    error = dir + "/manifest.json: cannot read (is this an lcp package?)";
+  const char *notPackage = "is this an lcp package?";
+  char rootBuffer[PATH_MAX];
+  if (!realpath(dir.c_str(), rootBuffer)) {
+    error = dir + "/manifest.json: cannot read (" + notPackage + ")";
     return false;
   }
-  std::string problem;
+  std::string root = rootBuffer;
+  std::string resolved, problem;
+  std::vector<char> manifest;
+  if (!resolveInPackage(root, dir, "manifest.json", notPackage, resolved,
+                        error))
+    return false;
+  if (!readFile(resolved, manifest)) {
+    error = dir + "/manifest.json: cannot read (" + notPackage + ")";
+    return false;
+  }
   if (!parseManifest(std::string(manifest.begin(), manifest.end()), p,
                      problem)) {
     error = dir + "/" + problem;
     return false;
   }
-  // Every listed file must be there with its checksum.
+  // Every listed file must be there, inside the package, with its checksum.
   for (const auto &[path, expected] : p.checksums) {
     std::vector<char> bytes;
-    if (!readFile(dir + "/" + path, bytes)) {
+    if (!resolveInPackage(root, dir, path, "listed in manifest.json", resolved,
+                          error))
+      return false;
+    if (!readFile(resolved, bytes)) {
       error = dir + "/" + path + ": cannot read (listed in manifest.json)";
       return false;
     }

@@ -33,9 +33,14 @@ struct TensorInfo {
   int64_t numElements() const;
 };
 
+/// The kinds of unit a manifest names (the dialect's unit ops and a whole
+/// unsplit model).
+constexpr const char *kUnitKinds[] = {"branch", "stem", "merge", "model"};
+bool isUnitKind(const std::string &kind);
+
 struct UnitInfo {
   std::string id;
-  std::string kind; // "branch", "merge" or "model"
+  std::string kind; // one of kUnitKinds
   std::string function;
   std::string device;
   std::vector<std::string> inputs;  // values

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 
 using namespace lcp;
 
@@ -116,6 +117,130 @@ TEST(Safetensors, WritesWhatItReads) {
                   storageBytes(w.type),
               0)
         << name;
+}
+
+TEST(Safetensors, RejectsDuplicatesOverlapsAndHoles) {
+  struct Case {
+    std::string header;
+    size_t dataSize;
+    std::string message;
+  } cases[] = {
+      {R"({"t": {"dtype": "I8", "shape": [2], "data_offsets": [0, 2]},)"
+       R"( "t": {"dtype": "I8", "shape": [2], "data_offsets": [2, 4]}})",
+       4, "the header names tensor 't' twice"},
+      {R"({"a": {"dtype": "I8", "shape": [4], "data_offsets": [0, 4]},)"
+       R"( "b": {"dtype": "I8", "shape": [2], "data_offsets": [2, 4]}})",
+       4,
+       "tensors 'a' and 'b' overlap: 'b' starts at byte 2, before 'a' ends "
+       "at 4"},
+      {R"({"a": {"dtype": "I8", "shape": [2], "data_offsets": [0, 2]},)"
+       R"( "b": {"dtype": "I8", "shape": [2], "data_offsets": [4, 6]}})",
+       6, "bytes [2, 4) of the data belong to no tensor"},
+      {R"({"a": {"dtype": "I8", "shape": [2], "data_offsets": [2, 4]}})", 4,
+       "bytes [0, 2) of the data belong to no tensor"},
+      {R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})", 8,
+       "bytes [4, 8) of the data belong to no tensor"},
+      {R"({"__metadata__": {"n": 1}})", 0,
+       "__metadata__ must map names to strings"},
+  };
+  for (const Case &c : cases) {
+    std::map<std::string, WeightTensor> weights;
+    std::string error;
+    EXPECT_FALSE(parseSafetensors(
+        safetensors(c.header, std::string(c.dataSize, '\0')), weights, error))
+        << c.header;
+    EXPECT_EQ(error, c.message);
+  }
+  // Empty tensors take no bytes wherever they are; metadata is allowed.
+  std::map<std::string, WeightTensor> weights;
+  std::string error;
+  EXPECT_TRUE(parseSafetensors(
+      safetensors(
+          R"({"__metadata__": {"format": "pt"},)"
+          R"( "e": {"dtype": "F32", "shape": [0], "data_offsets": [4, 4]},)"
+          R"( "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})",
+          std::string(8, '\0')),
+      weights, error))
+      << error;
+}
+
+/// A manifest that parses: two branches and a merge.
+Manifest twoBranchManifest() {
+  Manifest m;
+  m.model = "net";
+  m.target = "cpu:host";
+  m.inputs.push_back({"x", "input:0", {1, 2}, ElementType::F32});
+  m.outputs.push_back({"y", "merge:0", {1, 3}, ElementType::F32});
+  for (const char *id : {"b0", "b1"})
+    m.units.push_back({id,
+                       "branch",
+                       "lcp_unit_b0",
+                       "",
+                       {"input:0"},
+                       {std::string(id) + ".w0"},
+                       {{"", std::string(id) + ":0", {1, 4}}}});
+  m.units.push_back({"merge",
+                     "merge",
+                     "lcp_unit_merge",
+                     "",
+                     {"b0:0", "b1:0"},
+                     {},
+                     {{"", "merge:0", {1, 3}}}});
+  m.checksums["weights.safetensors"] = "00";
+  return m;
+}
+
+TEST(Manifest, RejectsUnitsValuesAndNamesThatDisagree) {
+  Manifest good = twoBranchManifest();
+  Manifest back;
+  std::string error;
+  ASSERT_TRUE(parseManifest(writeManifest(good), back, error)) << error;
+
+  struct Case {
+    std::function<void(Manifest &)> change;
+    std::string message;
+  } cases[] = {
+      {[](Manifest &m) { m.units[1].id = "b0"; },
+       "manifest.json: unit id 'b0' is used by two units"},
+      {[](Manifest &m) { m.units[1].kind = "gpu"; },
+       "manifest.json: unit 'b1' has kind 'gpu', not one of branch, stem, "
+       "merge, model"},
+      {[](Manifest &m) { m.units[1].outputs[0].value = "b0:0"; },
+       "manifest.json: unit 'b1' defines 'b0:0', which an input or earlier "
+       "unit already defines"},
+      {[](Manifest &m) { m.units[0].outputs[0].value = "input:0"; },
+       "manifest.json: unit 'b0' defines 'input:0', which an input or "
+       "earlier unit already defines"},
+      {[](Manifest &m) { m.units[2].inputs[1] = "b2:0"; },
+       "manifest.json: unit 'merge' reads 'b2:0', which no input or earlier "
+       "unit defines"},
+      {[](Manifest &m) { std::swap(m.units[1], m.units[2]); },
+       "manifest.json: unit 'merge' reads 'b1:0', which no input or earlier "
+       "unit defines"},
+      {[](Manifest &m) { m.units[0].weights.push_back("b0.w0"); },
+       "manifest.json: unit 'b0' lists weight 'b0.w0' twice"},
+      {[](Manifest &m) {
+         m.inputs.push_back({"x", "input:1", {1, 2}, ElementType::F32});
+       },
+       "manifest.json: two inputs are named 'x'"},
+      {[](Manifest &m) {
+         m.inputs.push_back({"z", "input:0", {1, 2}, ElementType::F32});
+       },
+       "manifest.json: inputs 'z' and 'x' bind the same value 'input:0'"},
+      {[](Manifest &m) { m.outputs.push_back(m.outputs[0]); },
+       "manifest.json: two outputs are named 'y'"},
+      {[](Manifest &m) {
+         m.outputs[0].shape = {1, 4};
+       },
+       "manifest.json: output 'y' reads 'merge:0', which no unit defines "
+       "with shape 1x4 and dtype f32"},
+  };
+  for (const Case &c : cases) {
+    Manifest m = twoBranchManifest();
+    c.change(m);
+    EXPECT_FALSE(parseManifest(writeManifest(m), back, error)) << c.message;
+    EXPECT_EQ(error, c.message);
+  }
 }
 
 TEST(Manifest, WritesWhatItReads) {
