@@ -22,7 +22,8 @@ constexpr unsigned kMaxMlirNesting = 256;
 /// Fails with "name:line:col: ..." at the first bracket of `buffer` that
 /// opens level `maxDepth + 1`. Counts (, [, { and < outside string literals
 /// and comments; `->` and `>=` are not brackets. Bytecode passes unchecked
-/// (its reader is not recursive in this way).
+/// (its reader is not recursive in this way). Also refuses builtin
+/// `sparse<...>` attributes, which MLIR 19's parser can crash on.
 llvm::Error checkMlirTextNesting(llvm::MemoryBufferRef buffer,
                                  unsigned maxDepth = kMaxMlirNesting);
 
