@@ -3,7 +3,7 @@
 #include "import/ModelLoader.h"
 #include "dialect/LcpDialect.h"
 #include "import/ModelMemory.h"
-#include "import/TextNesting.h"
+#include "import/MlirTextLimits.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -65,7 +65,7 @@ OwningOpRef<ModuleOp> loadModel(StringRef path, MLIRContext *context,
     DiagnosticPrinter printer(context);
     return importOnnxModel((*file)->getBuffer(), path, context, options);
   }
-  if (llvm::Error error = checkMlirTextNesting(**file)) {
+  if (llvm::Error error = checkMlirTextLimits(**file)) {
     llvm::errs() << llvm::toString(std::move(error)) << "\n";
     return nullptr;
   }
@@ -94,8 +94,6 @@ struct ByteSizeParser : llvm::cl::parser<unsigned long long> {
     return false;
   }
   StringRef getValueName() const override { return "bytes"; }
-  void printOptionDiff(const llvm::cl::Option &, uint64_t,
-                       const llvm::cl::OptionValue<uint64_t> &, size_t) const {}
 };
 
 struct ModelLoadCLOptions {

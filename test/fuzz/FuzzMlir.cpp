@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FuzzContext.h"
-#include "import/TextNesting.h"
+#include "import/MlirTextLimits.h"
 
 #include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (mlir::isBytecode(buffer))
     return 0;
   // lcp's readers refuse deeper text before parsing, as the fuzzer does.
-  if (llvm::Error error = lcp::checkMlirTextNesting(buffer)) {
+  if (llvm::Error error = lcp::checkMlirTextLimits(buffer)) {
     llvm::consumeError(std::move(error));
     return 0;
   }

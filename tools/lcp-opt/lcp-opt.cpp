@@ -10,7 +10,7 @@
 #include "codegen/halide/Passes.h"
 #include "dialect/LcpDialect.h"
 #include "import/ModelLoader.h"
-#include "import/TextNesting.h"
+#include "import/MlirTextLimits.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
                                       lcp::modelLoadOptionsFromCL());
     if (!input)
       return 1;
-  } else if (llvm::Error error = lcp::checkMlirTextNesting(*input)) {
+  } else if (llvm::Error error = lcp::checkMlirTextLimits(*input)) {
     llvm::errs() << llvm::toString(std::move(error)) << "\n";
     return 1;
   }

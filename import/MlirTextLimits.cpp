@@ -1,6 +1,6 @@
-//===- TextNesting.cpp - A bound on bracket nesting in MLIR text ----------===//
+//===- MlirTextLimits.cpp - What MLIR text lcp hands to the parser --------===//
 
-#include "import/TextNesting.h"
+#include "import/MlirTextLimits.h"
 
 #include "mlir/Bytecode/BytecodeReader.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -11,7 +11,7 @@ using namespace llvm;
 
 namespace lcp {
 
-Error checkMlirTextNesting(MemoryBufferRef buffer, unsigned maxDepth) {
+Error checkMlirTextLimits(MemoryBufferRef buffer, unsigned maxDepth) {
   if (mlir::isBytecode(buffer))
     return Error::success();
   StringRef text = buffer.getBuffer();

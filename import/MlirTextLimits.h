@@ -1,14 +1,16 @@
-//===- TextNesting.h - A bound on bracket nesting in MLIR text --*- C++ -*-===//
+//===- MlirTextLimits.h - What MLIR text lcp hands to the parser -*- C++
+//-*-===//
 //
 // MLIR's text parser recurses once per nested region, attribute, type and
 // parenthesised list, so a file of a few kilobytes of opening brackets
-// exhausts the stack. lcp checks the nesting depth with a loop before handing
-// text to that parser.
+// exhausts the stack; and MLIR 19's parser crashes on some malformed builtin
+// sparse attributes. lcp scans text with a loop and refuses both before
+// handing it to that parser.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LCP_IMPORT_TEXTNESTING_H
-#define LCP_IMPORT_TEXTNESTING_H
+#ifndef LCP_IMPORT_MLIRTEXTLIMITS_H
+#define LCP_IMPORT_MLIRTEXTLIMITS_H
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBufferRef.h"
@@ -24,9 +26,9 @@ constexpr unsigned kMaxMlirNesting = 256;
 /// and comments; `->` and `>=` are not brackets. Bytecode passes unchecked
 /// (its reader is not recursive in this way). Also refuses builtin
 /// `sparse<...>` attributes, which MLIR 19's parser can crash on.
-llvm::Error checkMlirTextNesting(llvm::MemoryBufferRef buffer,
-                                 unsigned maxDepth = kMaxMlirNesting);
+llvm::Error checkMlirTextLimits(llvm::MemoryBufferRef buffer,
+                                unsigned maxDepth = kMaxMlirNesting);
 
 } // namespace lcp
 
-#endif // LCP_IMPORT_TEXTNESTING_H
+#endif // LCP_IMPORT_MLIRTEXTLIMITS_H
