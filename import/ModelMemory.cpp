@@ -59,12 +59,10 @@ static std::string describe(Value value) {
 LogicalResult checkModelMemory(ModuleOp module, uint64_t limit) {
   uint64_t total = 0;
   auto count = [&](Value value, Location loc) -> LogicalResult {
-    auto type = dyn_cast<ShapedType>(value.getType());
-    if (!type || !isa<TensorType>(type))
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || !type.hasStaticShape())
       return success();
     std::optional<uint64_t> bytes = tensorBytes(type);
-    if (!type.hasStaticShape())
-      return success();
     if (bytes && !__builtin_add_overflow(total, *bytes, &total) &&
         total <= limit)
       return success();

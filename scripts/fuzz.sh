@@ -8,9 +8,10 @@
 #
 # SECONDS per target defaults to 60 (CI's bounded run); --runs stops a target
 # after N executions instead (the long run: --runs 10000000). P targets run at
-# once (default 2). The readers default to all of them. A crash, hang, out-of-memory or sanitizer report fails the
-# run and leaves the input in build-asan/fuzz-work/findings/; fix it, then
-# keep the input in test/fuzz/regressions/<reader>/ (docs/Security.md).
+# once (default 2). The readers default to all of them. A crash, hang,
+# out-of-memory or sanitizer report fails the run and leaves the input in
+# build-asan/fuzz-work/findings/; fix it, then keep the input in
+# test/fuzz/regressions/<reader>/ (docs/Security.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,8 +46,8 @@ run_one() {
   mkdir -p "$work/$r"
   # A hang is an input that takes over 10 s; 2 GiB of memory is a finding.
   "$build/bin/lcp-fuzz-$r" "$work/$r" "$corpus/$r" "test/fuzz/regressions/$r" \
-    -dict="$corpus/$r.dict" -max_total_time="$seconds" -runs="$runs" -max_len=65536 \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -dict="$corpus/$r.dict" -max_total_time="$seconds" -runs="$runs" \
+    -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/findings/$r-" > "$work/$r.log" 2>&1
   echo "$r exit $?" >> "$work/$r.log"
 }

@@ -296,18 +296,15 @@ bool checkConsistency(const Manifest &p, std::string &error) {
         return fail("unit '" + u.id + "' lists weight '" + w + "' twice");
   }
   names.clear();
-  for (const TensorInfo &t : p.outputs)
+  for (const TensorInfo &t : p.outputs) {
     if (!names.insert(t.name).second)
       return fail("two outputs are named '" + t.name + "'");
-  for (const TensorInfo &t : p.outputs) {
     auto it = defined.find(t.value);
     if (it == defined.end() || it->second->shape != t.shape ||
-        it->second->type != t.type) {
-      error = "manifest.json: output '" + t.name + "' reads '" + t.value +
-              "', which no unit defines with shape " + shapeToString(t.shape) +
-              " and dtype " + toString(t.type);
-      return false;
-    }
+        it->second->type != t.type)
+      return fail("output '" + t.name + "' reads '" + t.value +
+                  "', which no unit defines with shape " +
+                  shapeToString(t.shape) + " and dtype " + toString(t.type));
   }
   return true;
 }

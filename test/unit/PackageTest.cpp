@@ -61,12 +61,27 @@ TEST(Safetensors, ReadsIntegerDtypes) {
   EXPECT_EQ(at<int8_t>(weights["b"], 2), 0);
 }
 
+/// A safetensors header that parseSafetensors must refuse, with `dataSize`
+/// zero bytes of data, and a part of the error it must give.
+struct BadSafetensors {
+  std::string header;
+  size_t dataSize;
+  std::string message;
+};
+
+/// The error parseSafetensors gives for `c` (failing the test if it
+/// accepts it).
+std::string rejection(const BadSafetensors &c) {
+  std::map<std::string, WeightTensor> weights;
+  std::string error;
+  EXPECT_FALSE(parseSafetensors(
+      safetensors(c.header, std::string(c.dataSize, '\0')), weights, error))
+      << c.header;
+  return error;
+}
+
 TEST(Safetensors, RejectsBadDtypesSizesAndAlignment) {
-  struct Case {
-    std::string header;
-    size_t dataSize;
-    std::string message;
-  } cases[] = {
+  BadSafetensors cases[] = {
       {R"({"t": {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]}})", 8,
        "tensor 't': dtype F64 is not supported (F32, I8, I16, I32)"},
       {R"({"t": {"dtype": "U8", "shape": [2], "data_offsets": [0, 2]}})", 2,
@@ -85,12 +100,8 @@ TEST(Safetensors, RejectsBadDtypesSizesAndAlignment) {
       {R"({"t": {"dtype": "I16", "shape": [1], "data_offsets": [4, 6]}})", 5,
        "in 5 bytes of data"},
   };
-  for (const Case &c : cases) {
-    std::map<std::string, WeightTensor> weights;
-    std::string error;
-    EXPECT_FALSE(parseSafetensors(
-        safetensors(c.header, std::string(c.dataSize, '\0')), weights, error))
-        << c.header;
+  for (const BadSafetensors &c : cases) {
+    std::string error = rejection(c);
     EXPECT_NE(error.find(c.message), std::string::npos) << error;
   }
 }
@@ -120,11 +131,7 @@ TEST(Safetensors, WritesWhatItReads) {
 }
 
 TEST(Safetensors, RejectsDuplicatesOverlapsAndHoles) {
-  struct Case {
-    std::string header;
-    size_t dataSize;
-    std::string message;
-  } cases[] = {
+  BadSafetensors cases[] = {
       {R"({"t": {"dtype": "I8", "shape": [2], "data_offsets": [0, 2]},)"
        R"( "t": {"dtype": "I8", "shape": [2], "data_offsets": [2, 4]}})",
        4, "the header names tensor 't' twice"},
@@ -143,14 +150,8 @@ TEST(Safetensors, RejectsDuplicatesOverlapsAndHoles) {
       {R"({"__metadata__": {"n": 1}})", 0,
        "__metadata__ must map names to strings"},
   };
-  for (const Case &c : cases) {
-    std::map<std::string, WeightTensor> weights;
-    std::string error;
-    EXPECT_FALSE(parseSafetensors(
-        safetensors(c.header, std::string(c.dataSize, '\0')), weights, error))
-        << c.header;
-    EXPECT_EQ(error, c.message);
-  }
+  for (const BadSafetensors &c : cases)
+    EXPECT_EQ(rejection(c), c.message);
   // Empty tensors take no bytes wherever they are; metadata is allowed.
   std::map<std::string, WeightTensor> weights;
   std::string error;
