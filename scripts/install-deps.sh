@@ -12,6 +12,7 @@ packages=(
   libgtest-dev python3 python3-numpy
   libhalide14-0-dev nlohmann-json3-dev
   g++-arm-linux-gnueabihf qemu-user file dataset-fashion-mnist
+  clang-19 libclang-rt-19-dev
 )
 
 if [ "${1:-}" = "--with-torch" ]; then
