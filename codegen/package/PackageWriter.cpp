@@ -226,8 +226,10 @@ LogicalResult PackageBuilder::writeManifest(PackageBuild &build) {
     unit.inputs = u.inputs;
     size_t k = 0;
     for (const UnitArgument &arg : emitted.signature.args) {
-      if (arg.kind == UnitArgument::Kind::Weight)
+      if (arg.kind == UnitArgument::Kind::Weight) {
         unit.weights.push_back(u.id + "." + arg.name);
+        manifest.weightTypes[unit.weights.back()] = {arg.shape, arg.type};
+      }
       if (arg.kind == UnitArgument::Kind::Output) {
         TensorInfo t;
         t.value = u.outputs[k++];

@@ -239,6 +239,28 @@ bool parseManifestSchema(const std::string &text, Manifest &p,
     }
     p.units.push_back(unit);
   }
+  // "weights": {"file": ..., "tensors": {name: {dtype, shape}}}; packages
+  // from before lcp recorded the tensors have the file only.
+  if (m.contains("weights") && m["weights"].is_object() &&
+      m["weights"].contains("tensors")) {
+    const json &tensors = m["weights"]["tensors"];
+    if (!tensors.is_object())
+      return r.fail("weights", "'tensors' must be an object");
+    for (auto it = tensors.begin(); it != tensors.end(); ++it) {
+      std::string where = "weights.tensors['" + it.key() + "']";
+      WeightInfo w;
+      std::string dtype;
+      if (!it.value().is_object())
+        return r.fail(where, "must be an object");
+      if (!r.string(it.value(), "dtype", where, dtype) ||
+          !r.shape(it.value(), where, w.shape))
+        return false;
+      if (!parseDtype(dtype, w.type))
+        return r.fail(where,
+                      "unknown dtype '" + dtype + "' (f32, i8, i16, i32)");
+      p.weightTypes[it.key()] = w;
+    }
+  }
   if (!m.contains("files") || !m["files"].is_object())
     return r.fail("top level", "missing 'files' (checksums)");
   for (auto it = m["files"].begin(); it != m["files"].end(); ++it) {
@@ -291,9 +313,13 @@ bool checkConsistency(const Manifest &p, std::string &error) {
         return fail("unit '" + u.id + "' defines '" + t.value +
                     "', which an input or earlier unit already defines");
     std::set<std::string> weights;
-    for (const std::string &w : u.weights)
+    for (const std::string &w : u.weights) {
       if (!weights.insert(w).second)
         return fail("unit '" + u.id + "' lists weight '" + w + "' twice");
+      if (!p.weightTypes.empty() && !p.weightTypes.count(w))
+        return fail("unit '" + u.id + "' lists weight '" + w +
+                    "', which weights.tensors does not describe");
+    }
   }
   names.clear();
   for (const TensorInfo &t : p.outputs) {
@@ -355,6 +381,13 @@ std::string writeManifest(const Manifest &manifest) {
     inputs.push_back(tensorJson(t, /*named=*/true));
   for (const TensorInfo &t : manifest.outputs)
     outputs.push_back(tensorJson(t, /*named=*/true));
+  json weights = {{"file", "weights.safetensors"}};
+  if (!manifest.weightTypes.empty()) {
+    json tensors = json::object();
+    for (const auto &[name, w] : manifest.weightTypes)
+      tensors[name] = {{"dtype", toString(w.type)}, {"shape", w.shape}};
+    weights["tensors"] = std::move(tensors);
+  }
   for (const UnitInfo &u : manifest.units) {
     json unitOutputs = json::array();
     for (const TensorInfo &t : u.outputs)
@@ -368,16 +401,11 @@ std::string writeManifest(const Manifest &manifest) {
          {"weights", u.weights},
          {"outputs", std::move(unitOutputs)}});
   }
-  json m = {{"format", kPackageFormat},
-            {"version", kPackageVersion},
-            {"model", manifest.model},
-            {"target", manifest.target},
-            {"generator", manifest.generator},
-            {"inputs", std::move(inputs)},
-            {"outputs", std::move(outputs)},
-            {"units", std::move(units)},
-            {"weights", {{"file", "weights.safetensors"}}},
-            {"quantization", nullptr},
+  json m = {{"format", kPackageFormat},        {"version", kPackageVersion},
+            {"model", manifest.model},         {"target", manifest.target},
+            {"generator", manifest.generator}, {"inputs", std::move(inputs)},
+            {"outputs", std::move(outputs)},   {"units", std::move(units)},
+            {"weights", std::move(weights)},   {"quantization", nullptr},
             {"files", manifest.checksums}};
   for (const auto &[key, value] : manifest.targetFields)
     m[key] = value;
@@ -593,12 +621,28 @@ bool loadPackage(const std::string &dir, Package &p, std::string &error) {
     return false;
   }
   for (const UnitInfo &u : p.units)
-    for (const std::string &w : u.weights)
-      if (!p.weights.count(w)) {
+    for (const std::string &w : u.weights) {
+      auto stored = p.weights.find(w);
+      if (stored == p.weights.end()) {
         error = dir + "/weights.safetensors: unit '" + u.id +
                 "' needs weight '" + w + "', which the file does not hold";
         return false;
       }
+      auto declared = p.weightTypes.find(w);
+      if (declared != p.weightTypes.end() &&
+          (declared->second.type != stored->second.type ||
+           declared->second.shape != stored->second.shape)) {
+        auto describe = [](const auto &t) {
+          return std::string(toString(t.type)) + " of shape " +
+                 shapeToString(t.shape);
+        };
+        error = dir + "/weights.safetensors: weight '" + w + "' is " +
+                describe(stored->second) + ", but unit '" + u.id + "' takes " +
+                describe(declared->second) +
+                " (manifest.json, weights.tensors)";
+        return false;
+      }
+    }
   return true;
 }
 

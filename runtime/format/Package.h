@@ -54,6 +54,13 @@ struct WeightTensor {
   const void *data = nullptr;          // little-endian, aligned to its type
 };
 
+/// The dtype and shape a unit's code takes for a weight (manifest.json's
+/// "weights"."tensors"), checked against the weights file at load.
+struct WeightInfo {
+  std::vector<int64_t> shape;
+  ElementType type = ElementType::F32;
+};
+
 /// What manifest.json holds.
 struct Manifest {
   std::string model;
@@ -65,6 +72,9 @@ struct Manifest {
   std::vector<TensorInfo> inputs;
   std::vector<TensorInfo> outputs;
   std::vector<UnitInfo> units;
+  /// Every weight a unit lists; empty in packages written before lcp
+  /// recorded them (their weights are checked by the code at first run).
+  std::map<std::string, WeightInfo> weightTypes;
   std::map<std::string, std::string> checksums; // relative path -> sha256
 };
 

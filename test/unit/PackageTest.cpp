@@ -235,6 +235,11 @@ TEST(Manifest, RejectsUnitsValuesAndNamesThatDisagree) {
        },
        "manifest.json: output 'y' reads 'merge:0', which no unit defines "
        "with shape 1x4 and dtype f32"},
+      {[](Manifest &m) {
+         m.weightTypes["b0.w0"] = {{4, 2}, ElementType::F32};
+       },
+       "manifest.json: unit 'b1' lists weight 'b1.w0', which "
+       "weights.tensors does not describe"},
   };
   for (const Case &c : cases) {
     Manifest m = twoBranchManifest();
@@ -266,6 +271,7 @@ TEST(Manifest, WritesWhatItReads) {
                      {"b0:0"},
                      {},
                      {{"", "merge:0", {1, 3}, ElementType::F32}}});
+  m.weightTypes["b0.w0"] = {{4, 2}, ElementType::I8};
   m.checksums["weights.safetensors"] = "00";
   std::string text = writeManifest(m);
   EXPECT_TRUE(isPackageManifest(text));
@@ -284,7 +290,17 @@ TEST(Manifest, WritesWhatItReads) {
   EXPECT_EQ(back.units[0].outputs[0].type, ElementType::I8);
   EXPECT_EQ(back.units[0].outputs[0].shape, (std::vector<int64_t>{1, 4}));
   EXPECT_EQ(back.outputs[0].value, "merge:0");
+  ASSERT_EQ(back.weightTypes.size(), 1u);
+  EXPECT_EQ(back.weightTypes["b0.w0"].type, ElementType::I8);
+  EXPECT_EQ(back.weightTypes["b0.w0"].shape, (std::vector<int64_t>{4, 2}));
   EXPECT_EQ(back.checksums, m.checksums);
+
+  // The weight records come last (keys sorted) and are checked like values.
+  std::string bad = text;
+  bad.replace(bad.rfind("\"i8\""), 4, "\"f64\"");
+  EXPECT_FALSE(parseManifest(bad, back, error));
+  EXPECT_EQ(error, "manifest.json: weights.tensors['b0.w0']: unknown dtype "
+                   "'f64' (f32, i8, i16, i32)");
 }
 
 TEST(Manifest, RejectsOtherFormatsAndVersions) {
