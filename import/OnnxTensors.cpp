@@ -3,7 +3,9 @@
 #include "import/OnnxTensors.h"
 #include "import/onnx.pb.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace lcp::onnx_import {
 
@@ -187,9 +189,20 @@ int64_t normalizeAxis(int64_t axis, int64_t rank) {
 std::vector<int64_t> asInts(const HostTensor &t) {
   if (!t.isFloat())
     return t.ints;
+  // Truncates toward zero as C++ does; NaN and values beyond int64, whose
+  // conversion C++ leaves undefined, become 0 and the nearest bound (found
+  // by lcp's ONNX fuzzer: a float -inf as a Pad's pads).
   std::vector<int64_t> result;
-  for (float v : t.f32)
-    result.push_back(static_cast<int64_t>(v));
+  for (float v : t.f32) {
+    if (std::isnan(v))
+      result.push_back(0);
+    else if (v >= 0x1p63f)
+      result.push_back(std::numeric_limits<int64_t>::max());
+    else if (v < -0x1p63f)
+      result.push_back(std::numeric_limits<int64_t>::min());
+    else
+      result.push_back(static_cast<int64_t>(v));
+  }
   return result;
 }
 
