@@ -10,6 +10,8 @@
 #include "dialect/ShapeInference.h"
 #include "import/GraphImporter.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace lcp::onnx_import {
@@ -138,6 +140,9 @@ LogicalResult GraphImporter::convertClip(const onnx::NodeProto &node,
       (i == 1 ? lo : hi) = (*bound)->f32[0];
     }
   }
+  for (auto [bound, name] : {std::pair(lo, "min"), std::pair(hi, "max")})
+    if (bound && std::isnan(*bound))
+      return nodeError(node) << name << " must be a number, got NaN";
   SmallVector<NamedAttribute> named;
   if (lo)
     named.push_back(builder.getNamedAttr("min", builder.getF32FloatAttr(*lo)));

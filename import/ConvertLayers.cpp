@@ -262,6 +262,10 @@ GraphImporter::convertBatchNormalization(const onnx::NodeProto &node,
                               "supported";
   if (failed(rejectExtraOutputs(node, 1, "a training-mode statistic")))
     return failure();
+  float epsilon = attrs.getFloat("epsilon", 1e-5f);
+  if (!(epsilon >= 0)) // NaN fails too
+    return nodeError(node) << "'epsilon' must be a non-negative number, got "
+                           << epsilon;
   SmallVector<Value> operands;
   for (int i = 0; i < 5; ++i) {
     FailureOr<Value> v = tensorInput(node, i);
@@ -277,12 +281,11 @@ GraphImporter::convertBatchNormalization(const onnx::NodeProto &node,
                             params, [&] { return nodeError(node); });
   if (failed(out))
     return failure();
-  setOutput(node, 0,
-            create<BatchNormOp>(
-                node, *out, operands,
-                {builder.getNamedAttr("epsilon",
-                                      builder.getF32FloatAttr(
-                                          attrs.getFloat("epsilon", 1e-5f)))}));
+  setOutput(
+      node, 0,
+      create<BatchNormOp>(
+          node, *out, operands,
+          {builder.getNamedAttr("epsilon", builder.getF32FloatAttr(epsilon))}));
   return success();
 }
 
