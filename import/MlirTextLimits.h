@@ -1,5 +1,4 @@
-//===- MlirTextLimits.h - What MLIR text lcp hands to the parser -*- C++
-//-*-===//
+//===- MlirTextLimits.h - What MLIR text lcp parses -------------*- C++ -*-===//
 //
 // MLIR's text parser recurses once per nested region, attribute, type and
 // parenthesised list, so a file of a few kilobytes of opening brackets
