@@ -10,8 +10,6 @@
 #include "dialect/ShapeInference.h"
 #include "import/GraphImporter.h"
 
-#include <cmath>
-
 using namespace mlir;
 
 namespace lcp::onnx_import {
@@ -140,17 +138,11 @@ LogicalResult GraphImporter::convertClip(const onnx::NodeProto &node,
       (i == 1 ? lo : hi) = (*bound)->f32[0];
     }
   }
-  for (auto [bound, name] : {std::pair(lo, "min"), std::pair(hi, "max")})
-    if (bound && std::isnan(*bound))
-      return nodeError(node) << name << " must be a number, got NaN";
   SmallVector<NamedAttribute> named;
   if (lo)
     named.push_back(builder.getNamedAttr("min", builder.getF32FloatAttr(*lo)));
   if (hi)
     named.push_back(builder.getNamedAttr("max", builder.getF32FloatAttr(*hi)));
-  if (lo && hi && *lo > *hi)
-    return nodeError(node) << "min (" << *lo << ") is greater than max (" << *hi
-                           << ")";
   setOutput(node, 0,
             create<ClipOp>(node, cast<ShapedType>(x->getType()).getShape(), *x,
                            named));

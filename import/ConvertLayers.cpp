@@ -263,9 +263,6 @@ GraphImporter::convertBatchNormalization(const onnx::NodeProto &node,
   if (failed(rejectExtraOutputs(node, 1, "a training-mode statistic")))
     return failure();
   float epsilon = attrs.getFloat("epsilon", 1e-5f);
-  if (!(epsilon >= 0)) // NaN fails too
-    return nodeError(node) << "'epsilon' must be a non-negative number, got "
-                           << epsilon;
   SmallVector<Value> operands;
   for (int i = 0; i < 5; ++i) {
     FailureOr<Value> v = tensorInput(node, i);
@@ -298,14 +295,15 @@ LogicalResult GraphImporter::convertLRN(const onnx::NodeProto &node, int64_t) {
   if (s.size() != 4)
     return nodeError(node) << "only inputs of rank 4 are supported, got "
                            << shape::toString(s);
-  if (!attrs.has("size") || attrs.getInt("size", 0) <= 0)
-    return nodeError(node) << "needs a positive 'size'";
+  // The op's verifier refuses a size that is not positive.
+  if (!attrs.has("size"))
+    return nodeError(node) << "needs the attribute 'size'";
   setOutput(
       node, 0,
       create<LRNOp>(
           node, s, *x,
           {builder.getNamedAttr(
-               "size", builder.getI64IntegerAttr(attrs.getInt("size", 1))),
+               "size", builder.getI64IntegerAttr(attrs.getInt("size", 0))),
            builder.getNamedAttr("alpha", builder.getF32FloatAttr(
                                              attrs.getFloat("alpha", 1e-4f))),
            builder.getNamedAttr(

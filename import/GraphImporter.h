@@ -43,6 +43,7 @@ using mlir::ModuleOp;
 using mlir::NamedAttribute;
 using mlir::NameLoc;
 using mlir::OpBuilder;
+using mlir::Operation;
 using mlir::OwningOpRef;
 using mlir::RankedTensorType;
 using mlir::ShapedType;
@@ -151,6 +152,17 @@ private:
   LogicalResult sortNodes(const onnx::GraphProto &graph,
                           std::vector<const onnx::NodeProto *> &order);
   LogicalResult importNode(const onnx::NodeProto &node);
+  LogicalResult verifyNodeOps(const onnx::NodeProto &node,
+                              ArrayRef<Operation *> ops);
+
+  /// Records the ops a converter creates, for verifyNodeOps.
+  struct NewOps : OpBuilder::Listener {
+    void notifyOperationInserted(Operation *op,
+                                 OpBuilder::InsertPoint) override {
+      ops.push_back(op);
+    }
+    SmallVector<Operation *> ops;
+  };
 
   // Operands.
   const ImportedValue *lookup(const onnx::NodeProto &node, int index) {

@@ -352,7 +352,11 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
              << "input '" << node.input(i) << "' is not defined";
   if (node.output_size() == 0 || node.output(0).empty())
     return nodeError(node) << "has no output";
-  if (failed((this->*entry->convert)(node, version)))
+  NewOps created;
+  builder.setListener(&created);
+  LogicalResult converted = (this->*entry->convert)(node, version);
+  builder.setListener(nullptr);
+  if (failed(converted) || failed(verifyNodeOps(node, created.ops)))
     return failure();
   // Bound what evaluating the model can allocate.
   for (const std::string &out : node.output()) {
@@ -369,6 +373,32 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
              << kMaxTensorElements << " elements, lcp's limit for one tensor";
   }
   return success();
+}
+
+LogicalResult GraphImporter::verifyNodeOps(const onnx::NodeProto &node,
+                                           ArrayRef<Operation *> ops) {
+  // The verifiers hold the rules on attribute values (a NaN Clip bound, a
+  // negative epsilon), so the converters need not repeat them; what they
+  // refuse is reported here as an error of the node, not later as IR that
+  // does not verify.
+  std::string message;
+  Operation *failing = nullptr;
+  {
+    ScopedDiagnosticHandler capture(context, [&](Diagnostic &diag) {
+      if (message.empty())
+        message = diag.str();
+      return success();
+    });
+    auto it =
+        llvm::find_if(ops, [](Operation *op) { return failed(verify(op)); });
+    if (it == ops.end())
+      return success();
+    failing = *it;
+  }
+  // "'lcp.clip' op 'max' must be ...": the node names the op already.
+  StringRef text(message);
+  text.consume_front("'" + failing->getName().getStringRef().str() + "' op ");
+  return nodeError(node) << text;
 }
 
 //===----------------------------------------------------------------------===//
