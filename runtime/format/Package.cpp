@@ -153,11 +153,18 @@ public:
     if (!string(j, "value", where, t.value) || !shape(j, where, t.shape))
       return false;
     // Packages from before integer values have no dtype: all f32.
-    std::string dtype;
-    if (!string(j, "dtype", where, dtype, /*optional=*/true))
+    return dtype(j, where, t.type, /*optional=*/true);
+  }
+  /// Reads `j["dtype"]` into `type`; an optional one may be absent.
+  bool dtype(const json &j, const std::string &where, ElementType &type,
+             bool optional = false) {
+    std::string name;
+    if (!string(j, "dtype", where, name, optional))
       return false;
-    if (!dtype.empty() && !parseDtype(dtype, t.type))
-      return fail(where, "unknown dtype '" + dtype + "' (f32, i8, i16, i32)");
+    if (name.empty() && optional)
+      return true;
+    if (!parseDtype(name, type))
+      return fail(where, "unknown dtype '" + name + "' (f32, i8, i16, i32)");
     return true;
   }
   bool strings(const json &j, const char *key, const std::string &where,
@@ -249,15 +256,11 @@ bool parseManifestSchema(const std::string &text, Manifest &p,
     for (auto it = tensors.begin(); it != tensors.end(); ++it) {
       std::string where = "weights.tensors['" + it.key() + "']";
       WeightInfo w;
-      std::string dtype;
       if (!it.value().is_object())
         return r.fail(where, "must be an object");
-      if (!r.string(it.value(), "dtype", where, dtype) ||
+      if (!r.dtype(it.value(), where, w.type) ||
           !r.shape(it.value(), where, w.shape))
         return false;
-      if (!parseDtype(dtype, w.type))
-        return r.fail(where,
-                      "unknown dtype '" + dtype + "' (f32, i8, i16, i32)");
       p.weightTypes[it.key()] = w;
     }
   }

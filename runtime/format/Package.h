@@ -48,17 +48,16 @@ struct UnitInfo {
   std::vector<TensorInfo> outputs;  // value, shape, type of each result
 };
 
-struct WeightTensor {
-  std::vector<int64_t> shape;
-  ElementType type = ElementType::F32; // F32, I8, I16 or I32
-  const void *data = nullptr;          // little-endian, aligned to its type
-};
-
 /// The dtype and shape a unit's code takes for a weight (manifest.json's
 /// "weights"."tensors"), checked against the weights file at load.
 struct WeightInfo {
   std::vector<int64_t> shape;
-  ElementType type = ElementType::F32;
+  ElementType type = ElementType::F32; // F32, I8, I16 or I32
+};
+
+/// A weight as the weights file holds it.
+struct WeightTensor : WeightInfo {
+  const void *data = nullptr; // little-endian, aligned to its type
 };
 
 /// What manifest.json holds.
