@@ -96,15 +96,23 @@ HostTensor transpose(const HostTensor &x, const std::vector<int64_t> &perm) {
 }
 
 int64_t checkedNumElements(const std::vector<int64_t> &shape, int64_t limit) {
+  // The non-zero dimensions are bounded even when one is zero: code that
+  // walks a shape (strides, say) multiplies them whether or not the tensor
+  // is empty.
   int64_t n = 1;
+  bool empty = false;
   for (int64_t d : shape) {
     if (d < 0)
       return -1;
-    if (d != 0 && n > limit / d)
+    if (d == 0) {
+      empty = true;
+      continue;
+    }
+    if (n > limit / d)
       return -1;
     n *= d;
   }
-  return n;
+  return empty ? 0 : n;
 }
 
 std::string shapeToString(const std::vector<int64_t> &shape) {

@@ -56,8 +56,9 @@ HostTensor sampleOf(const HostTensor &batch, int64_t k);
 /// corrupt or hostile file can make it allocate.
 constexpr int64_t kMaxTensorElements = int64_t(1) << 28;
 
-/// Product of `shape`, or -1 when a dimension is negative or the product
-/// exceeds `limit`. Used to validate sizes before anything is allocated.
+/// Product of `shape`, or -1 when a dimension is negative or the product of
+/// the non-zero dimensions exceeds `limit` (so 0x2^40 is refused too). Used
+/// to validate sizes before anything is allocated.
 int64_t checkedNumElements(const std::vector<int64_t> &shape,
                            int64_t limit = INT64_MAX);
 
