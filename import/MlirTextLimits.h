@@ -2,9 +2,10 @@
 //
 // MLIR's text parser recurses once per nested region, attribute, type and
 // parenthesised list, so a file of a few kilobytes of opening brackets
-// exhausts the stack; and MLIR 19's parser crashes on some malformed builtin
-// sparse attributes. lcp scans text with a loop and refuses both before
-// handing it to that parser.
+// exhausts the stack; MLIR 19's parser crashes on some malformed builtin
+// sparse attributes; and integer types may be 2^24 bits wide, so short text
+// can ask for gigabytes. lcp scans text with a loop and refuses all three
+// before handing it to that parser.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,11 +21,15 @@ namespace lcp {
 /// few tens of levels (regions in regions, types in types).
 constexpr unsigned kMaxMlirNesting = 256;
 
+/// The widest integer type lcp reads in MLIR text; its ops use at most 64.
+constexpr unsigned kMaxMlirIntegerWidth = 64;
+
 /// Fails with "name:line:col: ..." at the first bracket of `buffer` that
 /// opens level `maxDepth + 1`. Counts (, [, { and < outside string literals
 /// and comments; `->` and `>=` are not brackets. Bytecode passes unchecked
 /// (its reader is not recursive in this way). Also refuses builtin
-/// `sparse<...>` attributes, which MLIR 19's parser can crash on.
+/// `sparse<...>` attributes, which MLIR 19's parser can crash on, and
+/// integer types wider than kMaxMlirIntegerWidth bits.
 llvm::Error checkMlirTextLimits(llvm::MemoryBufferRef buffer,
                                 unsigned maxDepth = kMaxMlirNesting);
 
