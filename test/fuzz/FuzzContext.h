@@ -27,11 +27,8 @@ namespace lcp {
 class FuzzContext {
 public:
   /// The context for the next input. A context keeps every type, attribute
-  /// and weight blob it has seen, so it is replaced now and then; otherwise
-  /// a long run would grow without bound and look like a leak. Under ASan
-  /// even freed memory stays in the process (per-size free lists), so a
-  /// context that lived for 2000 inputs left RSS past libFuzzer's 2 GiB
-  /// limit after 9.2 million MLIR inputs; 256 keeps each context small.
+  /// and weight blob it has seen, so it is replaced every 256 inputs;
+  /// otherwise a long run would grow without bound and look like a leak.
   mlir::MLIRContext &next() {
     if (!context || ++uses > kRecycleEvery) {
       handler.reset();
