@@ -9,7 +9,8 @@ packages=(
   cmake ninja-build g++ clang-format
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   protobuf-compiler libprotobuf-dev libonnx-dev libonnx-testdata
-  libgtest-dev python3 python3-numpy
+  libgtest-dev python3 python3-numpy python3-dev pybind11-dev python3-pytest
+  python3-matplotlib
   libhalide14-0-dev nlohmann-json3-dev
   g++-arm-linux-gnueabihf qemu-user file dataset-fashion-mnist
   clang-19 libclang-rt-19-dev
