@@ -3,14 +3,21 @@
 #include "import/MlirTextLimits.h"
 
 #include "mlir/Bytecode/BytecodeReader.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cctype>
+#include <vector>
 
 using namespace llvm;
 
 namespace lcp {
 namespace {
+
+bool isIdentifierChar(char c) {
+  return isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+         c == '$' || c == '-';
+}
 
 /// Whether a keyword may start at `i`: not inside an identifier, nor the
 /// name of a value, symbol, block or alias (%i128, @i128, ^i128, #i128).
@@ -28,13 +35,81 @@ bool startsToken(StringRef text, size_t i) {
            StringRef("_.$%@^#!").contains(p));
 }
 
+/// One pass over MLIR text with a loop (no recursion), refusing what lcp
+/// does not hand to MLIR's parser.
+class TextChecker {
+public:
+  TextChecker(MemoryBufferRef buffer, unsigned maxDepth)
+      : buffer(buffer), text(buffer.getBuffer()), maxDepth(maxDepth) {}
+
+  Error run();
+
+private:
+  std::string position(size_t pos) const;
+  Error errorAt(size_t pos, const Twine &message) const;
+  Error checkIntegerWidth(size_t i) const;
+  Error value(size_t &i);
+  Error define(StringRef name, size_t pos);
+  Error openRegion();
+  void closeRegion();
+  void forgetRegionArguments();
+  void seeRegionContent();
+
+  MemoryBufferRef buffer;
+  StringRef text;
+  unsigned maxDepth;
+  unsigned depth = 0;
+
+  // SSA values and the `{...}` regions they live in. MLIR 19's parser
+  // frees a value's op while an earlier use still points at it when a
+  // value is used before its definition inside a region that does not
+  // enclose the use and parsing then fails (found by running the MLIR
+  // fuzzer's corpus under valgrind). Such a use is never valid, as a value
+  // is not visible outside its region, so lcp refuses it up front.
+  std::vector<unsigned> regionParent{0}; // region 0 is the top level
+  std::vector<unsigned> openRegions{0};
+  std::vector<std::vector<StringRef>> definedIn{{}}; // per open region
+  StringMap<unsigned> visible; // open definitions of a name
+  struct Use {
+    unsigned region;
+    size_t pos;
+  };
+  StringMap<std::vector<Use>> forwardUses; // uses before any visible def
+
+  // Whether each open '(' is a block's argument list (`^bb0(`).
+  std::vector<bool> blockArgumentLists;
+  unsigned parenGroups = 0, parenGroup = 0;
+  std::vector<unsigned> parenGroupStack;
+  // The arguments of a function or region (`@f(%a: i32)`), which belong to
+  // the region that follows. Until a value or block appears in it, that
+  // '{' may be an attribute dictionary (`attributes {...} {`), so they are
+  // defined in every such region until one is a real region.
+  std::vector<Use> regionArguments;
+  std::vector<StringRef> regionArgumentNames;
+  unsigned regionArgumentsGroup = 0, regionArgumentsDepth = 0;
+  int regionArgumentsTried = -1; // the region they were last defined in
+};
+
+std::string TextChecker::position(size_t pos) const {
+  StringRef before = text.take_front(pos);
+  size_t line = before.count('\n') + 1;
+  size_t lineStart = before.rfind('\n');
+  size_t column = lineStart == StringRef::npos ? pos + 1 : pos - lineStart;
+  return formatv("{0}:{1}", line, column);
+}
+
+Error TextChecker::errorAt(size_t pos, const Twine &message) const {
+  return createStringError(inconvertibleErrorCode(),
+                           formatv("{0}:{1}: error: {2}",
+                                   buffer.getBufferIdentifier(), position(pos),
+                                   message.str()));
+}
+
 /// Refuses an integer type (iN, siN, uiN) at `i` wider than
 /// kMaxMlirIntegerWidth: MLIR allows 2^24 bits, so a few bytes of text such
 /// as `dense<[1, 1, ...]> : tensor<1000xi16777215>` would take gigabytes
 /// (found by lcp's MLIR fuzzer).
-Error checkIntegerWidth(MemoryBufferRef buffer, size_t i, size_t line,
-                        size_t lineStart) {
-  StringRef text = buffer.getBuffer();
+Error TextChecker::checkIntegerWidth(size_t i) const {
   if (!startsToken(text, i))
     return Error::success();
   StringRef rest = text.substr(i);
@@ -45,40 +120,161 @@ Error checkIntegerWidth(MemoryBufferRef buffer, size_t i, size_t line,
   while (digits < rest.size() &&
          isdigit(static_cast<unsigned char>(rest[digits])))
     ++digits;
-  if (digits == 0 ||
-      (digits < rest.size() &&
-       (isalnum(static_cast<unsigned char>(rest[digits])) ||
-        rest[digits] == '_' || rest[digits] == '.' || rest[digits] == '$')))
+  if (digits == 0 || (digits < rest.size() && isIdentifierChar(rest[digits]) &&
+                      rest[digits] != '-'))
     return Error::success();
-  StringRef width = rest.take_front(digits);
   unsigned bits;
-  if (digits <= 6 && !width.getAsInteger(10, bits) &&
+  if (digits <= 6 && !rest.take_front(digits).getAsInteger(10, bits) &&
       bits <= kMaxMlirIntegerWidth)
     return Error::success();
-  return createStringError(
-      inconvertibleErrorCode(),
-      formatv("{0}:{1}:{2}: error: integer type '{3}' is wider than {4} bits, "
-              "the widest lcp reads",
-              buffer.getBufferIdentifier(), line, i - lineStart + 1,
-              text.substr(i, rest.data() - text.data() - i + digits),
-              kMaxMlirIntegerWidth));
+  return errorAt(i,
+                 formatv("integer type '{0}' is wider than {1} bits, the "
+                         "widest lcp reads",
+                         text.substr(i, rest.data() - text.data() - i + digits),
+                         kMaxMlirIntegerWidth));
 }
 
-} // namespace
+Error TextChecker::openRegion() {
+  regionParent.push_back(openRegions.back());
+  openRegions.push_back(regionParent.size() - 1);
+  definedIn.emplace_back();
+  if (!regionArguments.empty()) {
+    for (auto [name, use] : llvm::zip(regionArgumentNames, regionArguments))
+      if (Error error = define(name, use.pos))
+        return error;
+    regionArgumentsTried = openRegions.back();
+  }
+  return Error::success();
+}
 
-Error checkMlirTextLimits(MemoryBufferRef buffer, unsigned maxDepth) {
-  if (mlir::isBytecode(buffer))
+void TextChecker::closeRegion() {
+  if (openRegions.size() == 1)
+    return; // an unbalanced '}': the parser reports it
+  for (StringRef name : definedIn.back())
+    if (--visible[name] == 0)
+      visible.erase(name);
+  definedIn.pop_back();
+  if (static_cast<int>(openRegions.back()) == regionArgumentsTried)
+    regionArgumentsTried = -1; // not their region: try the next '{'
+  openRegions.pop_back();
+  if (openRegions.size() < regionArgumentsDepth)
+    forgetRegionArguments(); // a declaration without a body
+}
+
+void TextChecker::forgetRegionArguments() {
+  regionArguments.clear();
+  regionArgumentNames.clear();
+  regionArgumentsTried = -1;
+}
+
+/// A value or block inside the region the pending arguments were defined
+/// in: it is their region, not an attribute dictionary.
+void TextChecker::seeRegionContent() {
+  if (regionArgumentsTried >= 0 &&
+      static_cast<int>(openRegions.back()) == regionArgumentsTried)
+    forgetRegionArguments();
+}
+
+Error TextChecker::define(StringRef name, size_t pos) {
+  unsigned here = openRegions.back();
+  auto uses = forwardUses.find(name);
+  if (uses != forwardUses.end()) {
+    for (const Use &use : uses->second) {
+      unsigned r = use.region;
+      while (r != here && r != 0)
+        r = regionParent[r];
+      if (r != here)
+        return errorAt(pos, formatv("'{0}' is defined in a region that does "
+                                    "not enclose its use at {1}; lcp refuses "
+                                    "such text because MLIR 19's parser can "
+                                    "crash on it",
+                                    name, position(use.pos)));
+    }
+    forwardUses.erase(uses);
+  }
+  ++visible[name];
+  definedIn.back().push_back(name);
+  return Error::success();
+}
+
+/// Reads the value name at `i` ('%'): a definition when it starts a result
+/// list (`%a, %b:2 = ...`) or names an argument (`(%arg0: f32`), else a use.
+/// Leaves `i` on the name's last character.
+Error TextChecker::value(size_t &i) {
+  auto nameEnd = [&](size_t from) {
+    size_t j = from + 1;
+    while (j < text.size() && isIdentifierChar(text[j]))
+      ++j;
+    return j;
+  };
+  auto skipSpace = [&](size_t j) {
+    while (j < text.size() && (text[j] == ' ' || text[j] == '\t'))
+      ++j;
+    return j;
+  };
+  size_t end = nameEnd(i);
+  StringRef name = text.slice(i, end);
+  // A result list: names (each perhaps with ":count"), commas, then '='.
+  SmallVector<std::pair<StringRef, size_t>> results{{name, i}};
+  size_t j = end;
+  while (true) {
+    if (j < text.size() && text[j] == ':' && j + 1 < text.size() &&
+        isdigit(static_cast<unsigned char>(text[j + 1])))
+      for (++j;
+           j < text.size() && isdigit(static_cast<unsigned char>(text[j]));)
+        ++j;
+    j = skipSpace(j);
+    if (j < text.size() && text[j] == ',') {
+      j = skipSpace(j + 1);
+      if (j < text.size() && text[j] == '%') {
+        size_t next = nameEnd(j);
+        results.push_back({text.slice(j, next), j});
+        j = next;
+        continue;
+      }
+    }
+    break;
+  }
+  bool isResultList = j < text.size() && text[j] == '=' &&
+                      (j + 1 >= text.size() || text[j + 1] != '=');
+  // An argument: "(%x: type" or ", %x: type", colon right after the name.
+  size_t before = i;
+  while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t' ||
+                        text[before - 1] == '\n'))
+    --before;
+  bool isArgument = end < text.size() && text[end] == ':' &&
+                    (end + 1 >= text.size() ||
+                     !isdigit(static_cast<unsigned char>(text[end + 1]))) &&
+                    before > 0 &&
+                    (text[before - 1] == '(' || text[before - 1] == ',');
+  if (isResultList) {
+    for (auto [result, pos] : results)
+      if (Error error = define(result, pos))
+        return error;
+    i = j - 1; // the '=' is read next
     return Error::success();
-  StringRef text = buffer.getBuffer();
-  unsigned depth = 0;
-  size_t line = 1, lineStart = 0;
+  }
+  if (isArgument && !blockArgumentLists.empty() && blockArgumentLists.back()) {
+    if (Error error = define(name, i))
+      return error;
+  } else if (isArgument) {
+    if (regionArgumentsGroup != parenGroup || regionArgumentsTried >= 0)
+      forgetRegionArguments(); // a new argument list
+    regionArguments.push_back({0, i});
+    regionArgumentNames.push_back(name);
+    regionArgumentsGroup = parenGroup;
+    regionArgumentsDepth = openRegions.size();
+  } else if (!visible.count(name)) {
+    forwardUses[name].push_back({openRegions.back(), i});
+  }
+  i = end - 1;
+  return Error::success();
+}
+
+Error TextChecker::run() {
   for (size_t i = 0, e = text.size(); i < e; ++i) {
     char c = text[i];
     switch (c) {
-    case '\n':
-      ++line;
-      lineStart = i + 1;
-      break;
     case '"':
       // A string literal ends at the next unescaped quote or at the line's
       // end (where the lexer reports it as unterminated).
@@ -97,34 +293,47 @@ Error checkMlirTextLimits(MemoryBufferRef buffer, unsigned maxDepth) {
       if (i + 1 < e && text[i + 1] == '>')
         ++i;
       break;
+    case '%':
+      seeRegionContent();
+      if (Error error = value(i))
+        return error;
+      break;
+    case '^':
+      seeRegionContent();
+      break;
     case 'i':
     case 's':
     case 'u':
-      if (Error error = checkIntegerWidth(buffer, i, line, lineStart))
+      if (Error error = checkIntegerWidth(i))
         return error;
-      if (c != 's')
-        break;
       // MLIR 19's parser dereferences null on sparse<> with non-integer
       // indices (found by lcp's MLIR fuzzer); lcp has no use for them.
-      if (text.substr(i).starts_with("sparse<") && startsToken(text, i))
-        return createStringError(
-            inconvertibleErrorCode(),
-            formatv("{0}:{1}:{2}: error: sparse elements attributes are not "
-                    "supported by lcp",
-                    buffer.getBufferIdentifier(), line, i - lineStart + 1));
+      if (c == 's' && text.substr(i).starts_with("sparse<") &&
+          startsToken(text, i))
+        return errorAt(i, "sparse elements attributes are not supported by "
+                          "lcp");
       break;
     case '(':
     case '[':
     case '{':
     case '<':
       if (++depth > maxDepth)
-        return createStringError(
-            inconvertibleErrorCode(),
-            formatv("{0}:{1}:{2}: error: brackets nest deeper than {3} "
-                    "levels; lcp refuses such text because MLIR's parser "
-                    "recurses once per level",
-                    buffer.getBufferIdentifier(), line, i - lineStart + 1,
-                    maxDepth));
+        return errorAt(i, formatv("brackets nest deeper than {0} levels; lcp "
+                                  "refuses such text because MLIR's parser "
+                                  "recurses once per level",
+                                  maxDepth));
+      if (c == '(') {
+        // A block's arguments: "^name(".
+        size_t j = i;
+        while (j > 0 && isIdentifierChar(text[j - 1]))
+          --j;
+        blockArgumentLists.push_back(j < i && j > 0 && text[j - 1] == '^');
+        parenGroupStack.push_back(parenGroup);
+        parenGroup = ++parenGroups;
+      }
+      if (c == '{')
+        if (Error error = openRegion())
+          return error;
       break;
     case '>':
       if (i + 1 < e && text[i + 1] == '=')
@@ -135,12 +344,27 @@ Error checkMlirTextLimits(MemoryBufferRef buffer, unsigned maxDepth) {
     case '}':
       if (depth)
         --depth;
+      if (c == ')' && !parenGroupStack.empty()) {
+        blockArgumentLists.pop_back();
+        parenGroup = parenGroupStack.back();
+        parenGroupStack.pop_back();
+      }
+      if (c == '}')
+        closeRegion();
       break;
     default:
       break;
     }
   }
   return Error::success();
+}
+
+} // namespace
+
+Error checkMlirTextLimits(MemoryBufferRef buffer, unsigned maxDepth) {
+  if (mlir::isBytecode(buffer))
+    return Error::success();
+  return TextChecker(buffer, maxDepth).run();
 }
 
 } // namespace lcp

@@ -13,7 +13,7 @@ packages=(
   python3-matplotlib
   libhalide14-0-dev nlohmann-json3-dev
   g++-arm-linux-gnueabihf qemu-user file dataset-fashion-mnist
-  clang-19 libclang-rt-19-dev
+  clang-19 libclang-rt-19-dev valgrind
 )
 
 if [ "${1:-}" = "--with-torch" ]; then
