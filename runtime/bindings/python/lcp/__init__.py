@@ -14,6 +14,7 @@ the lcp-compile tool of the same build.
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 from typing import Callable, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
@@ -269,19 +270,26 @@ def compile(
         text=True,
         errors="replace",
     )
-    lines = []
+    lines, diagnostics = [], []
     assert process.stdout is not None
     for line in process.stdout:
         line = line.rstrip("\n")
         lines.append(line)
-        if " error: " in line or line.startswith("error:"):
-            continue
-        _log.info(line)
-        if progress is not None:
-            progress(line)
+        # Progress is "lcp-compile: <step> <what> <seconds> s" and remarks
+        # say what a pass did; anything else is a diagnostic.
+        if _PROGRESS.match(line) or ": remark: " in line:
+            _log.info(line)
+            if progress is not None:
+                progress(line)
+        elif line.strip():
+            diagnostics.append(line)
     code = process.wait()
     if code != 0:
-        diagnostics = [l for l in lines if " error: " in l or l.startswith("error:")]
         first = diagnostics[0] if diagnostics else f"lcp-compile exited with {code}"
-        raise CompileError(first, diagnostics or lines[-5:], "\n".join(lines))
+        raise CompileError(first, diagnostics, "\n".join(lines))
+    for line in diagnostics:  # warnings of a compilation that succeeded
+        _log.warning(line)
     return output
+
+
+_PROGRESS = re.compile(r"^lcp-compile: \S+ .*\d+\.\d\d s$")
