@@ -27,7 +27,7 @@ namespace lcp {
 class FuzzContext {
 public:
   /// The context for the next input. A context keeps every type, attribute
-  /// and weight blob it has seen, so it is replaced every 256 inputs;
+  /// and weight blob it has seen, so it is replaced every 64 inputs;
   /// otherwise a long run would grow without bound and look like a leak.
   mlir::MLIRContext &next() {
     if (!context || ++uses > kRecycleEvery) {
@@ -57,7 +57,7 @@ public:
   }
 
 private:
-  static constexpr int kRecycleEvery = 256;
+  static constexpr int kRecycleEvery = 64;
   std::unique_ptr<mlir::MLIRContext> context;
   std::unique_ptr<mlir::ScopedDiagnosticHandler> handler;
   int uses = 0;
