@@ -72,7 +72,9 @@ const int64_t *lcp_model_output_shape(const lcp_model *model, int index);
 lcp_status lcp_model_set_threads(lcp_model *model, int threads);
 
 /* Runs the model: inputs[i] and outputs[i] point to dense row-major f32
- * arrays of the shapes above. */
+ * arrays of the shapes above. A model runs one inference at a time (it
+ * owns the inference's buffers): threads that share a model take turns,
+ * threads with models of their own may run at once. */
 lcp_status lcp_model_run(lcp_model *model, const float *const *inputs,
                          float *const *outputs);
 
