@@ -182,3 +182,21 @@ def test_runs_release_the_gil(packages):
     one = min(timed(lambda: loop(models[0], 2 * runs)) for _ in range(3))
     two = min(timed(together) for _ in range(3))
     assert one / two > 1.3, f"one thread {one:.3f} s, two threads {two:.3f} s"
+
+
+def test_library_that_does_not_load_is_an_error_not_a_crash(packages, tmp_path):
+    # A package whose code is not a loadable library (another machine's, or
+    # damaged) with checksums brought up to date: dlopen's error, named.
+    import hashlib
+    import json
+
+    copy = tmp_path / "pkg"
+    shutil.copytree(packages("lenet_split4"), copy)
+    library = copy / "cpu" / "libmodel.so"
+    library.write_bytes(b"\x7fELF but not really")
+    manifest_path = copy / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["files"]["cpu/libmodel.so"] = hashlib.sha256(library.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(lcp.PackageError, match="libmodel.so"):
+        lcp.load(copy)
