@@ -82,9 +82,10 @@ LogicalResult GraphImporter::convertBinary(const onnx::NodeProto &node,
       if (folded.isFloat())
         folded.f32.push_back(isAdd ? ca->f32[ai] + cb->f32[bi]
                                    : ca->f32[ai] * cb->f32[bi]);
-      else
-        folded.ints.push_back(isAdd ? ca->ints[ai] + cb->ints[bi]
-                                    : ca->ints[ai] * cb->ints[bi]);
+      else // int64 arithmetic wraps, as in NumPy and ONNX Runtime
+        folded.ints.push_back(static_cast<int64_t>(
+            isAdd ? uint64_t(ca->ints[ai]) + uint64_t(cb->ints[bi])
+                  : uint64_t(ca->ints[ai]) * uint64_t(cb->ints[bi])));
     }
     setConstant(node, 0, std::move(folded));
     return success();
