@@ -301,6 +301,18 @@ Error TextChecker::run() {
     case '^':
       seeRegionContent();
       break;
+    case 'a':
+      // MLIR 19 builds a broken array<i1> from integer elements
+      // (array<i1: 0>) and crashes printing it (found by lcp's MLIR
+      // fuzzer); lcp has no boolean arrays.
+      if (text.substr(i).starts_with("array<") && startsToken(text, i)) {
+        StringRef element = text.substr(i + 6).ltrim(" \t\n");
+        if (element.consume_front("i1") &&
+            (element.empty() || !isIdentifierChar(element[0])))
+          return errorAt(i, "boolean dense arrays (array<i1 ...>) are not "
+                            "supported by lcp");
+      }
+      break;
     case 'i':
     case 's':
     case 'u':
