@@ -301,6 +301,14 @@ Error TextChecker::run() {
     case '^':
       seeRegionContent();
       break;
+    case '@':
+      // An empty symbol reference parses but prints as
+      // "@<<INVALID EMPTY SYMBOL>>", which does not parse again (found by
+      // lcp's MLIR fuzzer).
+      if (text.substr(i + 1).starts_with("\"\""))
+        return errorAt(i, "empty symbol references (@\"\") are not "
+                          "supported by lcp");
+      break;
     case 'a':
       // MLIR 19 builds a broken array<i1> from integer elements
       // (array<i1: 0>) and crashes printing it (found by lcp's MLIR
