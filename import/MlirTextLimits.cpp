@@ -84,8 +84,11 @@ private:
   // the region that follows. Until a value or block appears in it, that
   // '{' may be an attribute dictionary (`attributes {...} {`), so they are
   // defined in every such region until one is a real region.
-  std::vector<Use> regionArguments;
-  std::vector<StringRef> regionArgumentNames;
+  struct Argument {
+    StringRef name;
+    size_t pos;
+  };
+  std::vector<Argument> regionArguments;
   unsigned regionArgumentsGroup = 0, regionArgumentsDepth = 0;
   int regionArgumentsTried = -1; // the region they were last defined in
 };
@@ -139,8 +142,8 @@ Error TextChecker::openRegion() {
   openRegions.push_back(regionParent.size() - 1);
   definedIn.emplace_back();
   if (!regionArguments.empty()) {
-    for (auto [name, use] : llvm::zip(regionArgumentNames, regionArguments))
-      if (Error error = define(name, use.pos))
+    for (const Argument &argument : regionArguments)
+      if (Error error = define(argument.name, argument.pos))
         return error;
     regionArgumentsTried = openRegions.back();
   }
@@ -163,7 +166,6 @@ void TextChecker::closeRegion() {
 
 void TextChecker::forgetRegionArguments() {
   regionArguments.clear();
-  regionArgumentNames.clear();
   regionArgumentsTried = -1;
 }
 
@@ -260,8 +262,7 @@ Error TextChecker::value(size_t &i) {
   } else if (isArgument) {
     if (regionArgumentsGroup != parenGroup || regionArgumentsTried >= 0)
       forgetRegionArguments(); // a new argument list
-    regionArguments.push_back({0, i});
-    regionArgumentNames.push_back(name);
+    regionArguments.push_back({name, i});
     regionArgumentsGroup = parenGroup;
     regionArgumentsDepth = openRegions.size();
   } else if (!visible.count(name)) {

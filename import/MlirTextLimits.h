@@ -2,9 +2,11 @@
 //
 // MLIR's text parser recurses once per nested region, attribute, type and
 // parenthesised list, so a file of a few kilobytes of opening brackets
-// exhausts the stack; MLIR 19's parser crashes on some malformed builtin
-// sparse attributes; and integer types may be 2^24 bits wide, so short text
-// can ask for gigabytes. lcp scans text with a loop and refuses all three
+// exhausts the stack; integer types may be 2^24 bits wide, so short text
+// can ask for gigabytes; and MLIR 19's parser and printer break on some
+// inputs (malformed sparse attributes, boolean arrays from integers, empty
+// symbol references, a value used before its definition in a region that
+// does not enclose the use). lcp scans text with a loop and refuses these
 // before handing it to that parser.
 //
 //===----------------------------------------------------------------------===//
@@ -27,9 +29,10 @@ constexpr unsigned kMaxMlirIntegerWidth = 64;
 /// Fails with "name:line:col: ..." at the first bracket of `buffer` that
 /// opens level `maxDepth + 1`. Counts (, [, { and < outside string literals
 /// and comments; `->` and `>=` are not brackets. Bytecode passes unchecked
-/// (its reader is not recursive in this way). Also refuses builtin
-/// `sparse<...>` attributes, which MLIR 19's parser can crash on, and
-/// integer types wider than kMaxMlirIntegerWidth bits.
+/// (its reader is not recursive in this way). Also refuses integer types
+/// wider than kMaxMlirIntegerWidth bits and the constructs MLIR 19
+/// mishandles: `sparse<...>`, `array<i1 ...>`, `@""`, and a value used
+/// before its definition in a region that does not enclose the use.
 llvm::Error checkMlirTextLimits(llvm::MemoryBufferRef buffer,
                                 unsigned maxDepth = kMaxMlirNesting);
 

@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import subprocess
-from typing import Callable, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Callable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -178,11 +178,8 @@ def _check_input(spec: TensorSpec, value) -> np.ndarray:
             f"(convert with .astype(np.float32))"
         )
     if value.shape != spec.shape:
-        what = "rank" if value.ndim != len(spec.shape) else "shape"
-        raise ValueError(
-            f"input {spec.name!r} has {what} {value.ndim if what == 'rank' else value.shape}"
-            f", expected shape {spec.shape}"
-        )
+        found = f"rank {value.ndim}" if value.ndim != len(spec.shape) else f"shape {value.shape}"
+        raise ValueError(f"input {spec.name!r} has {found}, expected shape {spec.shape}")
     return np.ascontiguousarray(value)
 
 

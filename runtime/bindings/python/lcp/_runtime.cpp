@@ -123,6 +123,14 @@ private:
   std::mutex lock;
 };
 
+/// [(name, shape), ...], which lcp/__init__.py turns into TensorSpecs.
+py::list toList(const std::vector<Tensor> &tensors) {
+  py::list list;
+  for (const Tensor &t : tensors)
+    list.append(py::make_tuple(t.name, t.shape));
+  return list;
+}
+
 } // namespace
 
 PYBIND11_MODULE(_runtime, m) {
@@ -144,20 +152,10 @@ PYBIND11_MODULE(_runtime, m) {
   m.attr("STATUS_EXECUTION") = static_cast<int>(LCP_ERROR_EXECUTION);
   py::class_<Model>(m, "Model")
       .def(py::init<const std::string &>(), py::arg("package_dir"))
-      .def_property_readonly("inputs",
-                             [](const Model &model) {
-                               py::list l;
-                               for (const Tensor &t : model.inputs)
-                                 l.append(py::make_tuple(t.name, t.shape));
-                               return l;
-                             })
-      .def_property_readonly("outputs",
-                             [](const Model &model) {
-                               py::list l;
-                               for (const Tensor &t : model.outputs)
-                                 l.append(py::make_tuple(t.name, t.shape));
-                               return l;
-                             })
+      .def_property_readonly(
+          "inputs", [](const Model &model) { return toList(model.inputs); })
+      .def_property_readonly(
+          "outputs", [](const Model &model) { return toList(model.outputs); })
       .def_readonly("threads", &Model::threads)
       .def("set_threads", &Model::setThreads)
       .def("run", &Model::run);
