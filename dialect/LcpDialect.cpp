@@ -18,6 +18,7 @@ struct FuncUnitModel
   StringRef getUnitId(Operation *) const { return "model"; }
   StringRef getUnitKind(Operation *) const { return "model"; }
   StringRef getUnitDevice(Operation *) const { return ""; }
+  ArrayAttr getUnitReplicas(Operation *) const { return nullptr; }
   Block &getUnitBody(Operation *op) const {
     return cast<func::FuncOp>(op).getBody().front();
   }

@@ -29,8 +29,8 @@ def UnitOpInterface : OpInterface<"UnitOpInterface"> {
   let cppNamespace = "::lcp";
   let description = [{
     A unit of a model: the piece that a backend compiles on its own and a
-    runtime places on one device. `lcp.branch`, `lcp.stem` and `lcp.merge`
-    are units, and so is a whole `func.func` that has none of them (an
+    runtime places on one device. `lcp.branch`, `lcp.stem`, `lcp.merge` and
+    `lcp.part` are units, and so is a whole `func.func` that has none of them (an
     unsplit model). `UnitGraph` (dialect/UnitGraph.h) is built from them.
   }];
   let methods = [
@@ -41,7 +41,7 @@ def UnitOpInterface : OpInterface<"UnitOpInterface"> {
       "::llvm::StringRef", "getUnitId", (ins), [{}],
       [{ return $_op.getId(); }]>,
     InterfaceMethod<[{
-        The unit's kind: "branch", "stem", "merge" or "model".
+        The unit's kind: "branch", "stem", "merge", "part" or "model".
       }],
       "::llvm::StringRef", "getUnitKind", (ins), [{}],
       [{ return $_op->getName().stripDialect(); }]>,
@@ -50,6 +50,12 @@ def UnitOpInterface : OpInterface<"UnitOpInterface"> {
       }],
       "::llvm::StringRef", "getUnitDevice", (ins), [{}],
       [{ return $_op.getDevice().value_or(""); }]>,
+    InterfaceMethod<[{
+        The devices that hold copies of the unit (placement's replicas),
+        or null if none do.
+      }],
+      "::mlir::ArrayAttr", "getUnitReplicas", (ins), [{}],
+      [{ return $_op.getReplicasAttr(); }]>,
     InterfaceMethod<[{
         The block of ops the unit runs; its arguments are the unit's inputs
         and its terminator's operands its outputs.

@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 using namespace lcp;
@@ -45,10 +46,27 @@ LogicalResult verifyResultShape(Operation *op,
 
 /// Branches and the merge: the body's arguments are the unit's inputs and
 /// its terminator yields the unit's results.
-LogicalResult verifyUnit(Operation *op, StringRef id, ValueRange inputs,
-                         Region &body) {
+LogicalResult verifyUnit(UnitOpInterface op, Region &body) {
+  StringRef id = op.getUnitId();
+  ValueRange inputs = op.getUnitInputs();
   if (id.empty())
     return op->emitOpError() << "needs a non-empty 'id'";
+  auto device = op->getAttrOfType<StringAttr>("device");
+  if (device && device.getValue().empty())
+    return op->emitOpError() << "has an empty 'device'";
+  if (auto replicas = op->getAttrOfType<ArrayAttr>("replicas")) {
+    if (!device)
+      return op->emitOpError() << "has 'replicas' but no 'device'";
+    llvm::StringSet<> seen{device.getValue()};
+    for (Attribute replica : replicas) {
+      StringRef name = cast<StringAttr>(replica).getValue();
+      if (name.empty())
+        return op->emitOpError() << "has an empty name in 'replicas'";
+      if (!seen.insert(name).second)
+        return op->emitOpError() << "names device '" << name
+                                 << "' twice in 'device' and 'replicas'";
+    }
+  }
   Block &block = body.front();
   if (block.getNumArguments() != inputs.size())
     return op->emitOpError()
@@ -78,17 +96,13 @@ LogicalResult verifyUnit(Operation *op, StringRef id, ValueRange inputs,
 // Structure ops
 //===----------------------------------------------------------------------===//
 
-LogicalResult BranchOp::verify() {
-  return verifyUnit(*this, getId(), getInputs(), getBody());
-}
+LogicalResult BranchOp::verify() { return verifyUnit(*this, getBody()); }
 
-LogicalResult StemOp::verify() {
-  return verifyUnit(*this, getId(), getInputs(), getBody());
-}
+LogicalResult StemOp::verify() { return verifyUnit(*this, getBody()); }
 
-LogicalResult MergeOp::verify() {
-  return verifyUnit(*this, getId(), getInputs(), getBody());
-}
+LogicalResult MergeOp::verify() { return verifyUnit(*this, getBody()); }
+
+LogicalResult PartOp::verify() { return verifyUnit(*this, getBody()); }
 
 //===----------------------------------------------------------------------===//
 // Compute ops

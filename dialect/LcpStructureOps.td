@@ -11,8 +11,12 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 
 class Lcp_UnitOp<string mnemonic> : Lcp_Op<mnemonic, [
     IsolatedFromAbove, SingleBlock, UnitOpInterface]> {
+  // `device` and `replicas` are set by placement (--lcp-place): the device
+  // that runs the unit, and the devices that hold copies of it to take
+  // over or share the load.
   let arguments = (ins StrAttr:$id, OptionalAttr<StrAttr>:$device,
-                       Variadic<AnyRankedTensor>:$inputs);
+                       Variadic<AnyRankedTensor>:$inputs,
+                       OptionalAttr<StrArrayAttr>:$replicas);
   let results = (outs Variadic<AnyRankedTensor>:$outputs);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
@@ -74,8 +78,29 @@ def Lcp_MergeOp : Lcp_UnitOp<"merge"> {
   }];
 }
 
+def Lcp_PartOp : Lcp_UnitOp<"part"> {
+  let summary = "A piece of an unsplit model, placed on one device";
+  let description = [{
+    Model parallelism, the baseline LCP is measured against, cuts the
+    original network into parts that run on different devices:
+    consecutive layers (`--lcp-place="strategy=layer"`, a pipeline) or a
+    slice of one layer's output channels (`strategy=channel`; each part of
+    the next layer reads every slice, an all-gather). A part is a unit like
+    a branch: isolated from above, it reads earlier units' results or the
+    model input and yields what later units read.
+    ```mlir
+    %p0 = lcp.part "l0.p0"(%x) {device = "rpi0"}
+        : (tensor<1x3x32x32xf32>) -> tensor<1x8x32x32xf32> {
+    ^bb0(%in: tensor<1x3x32x32xf32>):
+      %c = lcp.conv2d %in, %w, %b ... -> tensor<1x8x32x32xf32>
+      lcp.yield %c : tensor<1x8x32x32xf32>
+    }
+    ```
+  }];
+}
+
 def Lcp_YieldOp : Lcp_Op<"yield", [
-    Pure, Terminator, ReturnLike, HasParent<"BranchOp, MergeOp, StemOp">]> {
+    Pure, Terminator, ReturnLike, HasParent<"BranchOp, MergeOp, PartOp, StemOp">]> {
   let summary = "Returns the results of a branch or the merge";
   let arguments = (ins Variadic<AnyRankedTensor>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";

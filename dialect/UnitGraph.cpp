@@ -46,6 +46,9 @@ UnitGraph::UnitGraph(func::FuncOp func) : func(func) {
     unit.id = op.getUnitId().str();
     unit.kind = op.getUnitKind().str();
     unit.device = op.getUnitDevice().str();
+    if (ArrayAttr replicas = op.getUnitReplicas())
+      for (Attribute replica : replicas)
+        unit.replicas.push_back(cast<StringAttr>(replica).str());
     for (Value input : op.getUnitInputs())
       unit.inputs.push_back(valueNames.lookup(input));
     for (auto [k, output] : llvm::enumerate(op.getUnitOutputs())) {

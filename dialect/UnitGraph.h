@@ -31,7 +31,8 @@ struct Unit {
   mutable UnitOpInterface op;
   std::string id;
   std::string kind;
-  std::string device; // empty when not placed
+  std::string device;                // empty when not placed
+  std::vector<std::string> replicas; // devices holding copies
   /// The names of the values the unit reads and defines, in operand and
   /// result order.
   std::vector<std::string> inputs, outputs;

@@ -3,6 +3,8 @@
 #include "passes/Cost.h"
 #include "dialect/LcpOps.h"
 
+#include "mlir/Dialect/Quant/QuantTypes.h"
+
 using namespace mlir;
 
 namespace lcp {
@@ -66,6 +68,70 @@ double columnLaneFill(int64_t width, int64_t strideX, int64_t lanes) {
   // Every s-th input column comes from s vector loads and shuffles; up to
   // s = 2 that keeps up with the multiply-adds, beyond it does not.
   return strideX > 2 ? fill * 2 / double(strideX) : fill;
+}
+
+int64_t bytesOf(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasStaticShape())
+    return 0;
+  Type element = shaped.getElementType();
+  int64_t bits = 32;
+  if (auto quant = dyn_cast<quant::QuantizedType>(element))
+    bits = quant.getStorageTypeIntegralWidth();
+  else if (element.isIntOrFloat())
+    bits = element.getIntOrFloatBitWidth();
+  return shaped.getNumElements() * ((bits + 7) / 8);
+}
+
+int64_t bytesOf(TypeRange types) {
+  int64_t total = 0;
+  for (Type t : types)
+    total += bytesOf(t);
+  return total;
+}
+
+/// The most activation bytes alive at once while `block` runs in order.
+/// Constants are parameters, not activations. A nested unit adds its own
+/// peak on top of what is alive around it.
+int64_t peakActivationBytes(Block &block) {
+  DenseMap<Value, unsigned> remaining;
+  int64_t live = 0;
+  auto define = [&](Value v) {
+    unsigned uses = std::distance(v.use_begin(), v.use_end());
+    if (uses == 0)
+      return;
+    remaining[v] = uses;
+    live += bytesOf(v.getType());
+  };
+  for (BlockArgument arg : block.getArguments())
+    define(arg);
+  int64_t peak = live;
+  for (Operation &op : block) {
+    if (isa<ConstantOp>(op))
+      continue;
+    int64_t during = live + bytesOf(op.getResultTypes());
+    if (op.getNumRegions() == 1 && !op.getRegion(0).empty())
+      during = live - bytesOf(op.getOperandTypes()) +
+               std::max(peakActivationBytes(op.getRegion(0).front()),
+                        bytesOf(op.getResultTypes()));
+    peak = std::max(peak, during);
+    for (Value operand : op.getOperands()) {
+      auto it = remaining.find(operand);
+      if (it != remaining.end() && --it->second == 0)
+        live -= bytesOf(operand.getType());
+    }
+    for (Value result : op.getResults())
+      define(result);
+    peak = std::max(peak, live);
+  }
+  return peak;
+}
+
+int64_t weightBytes(Block &block) {
+  int64_t total = 0;
+  block.walk(
+      [&](ConstantOp constant) { total += bytesOf(constant.getType()); });
+  return total;
 }
 
 } // namespace lcp

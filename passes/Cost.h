@@ -12,7 +12,9 @@
 #ifndef LCP_PASSES_COST_H
 #define LCP_PASSES_COST_H
 
+#include "mlir/IR/Block.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/TypeRange.h"
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
@@ -51,6 +53,19 @@ LayerCost costOfRegions(mlir::Operation *op);
 /// shuffles per vector. The code generator and the stem fusion decide by it
 /// where lanes go.
 double columnLaneFill(int64_t width, int64_t strideX, int64_t lanes);
+
+/// The bytes a value of `type` holds (a quantized element counts its
+/// storage type; an unranked or dynamic type counts 0).
+int64_t bytesOf(mlir::Type type);
+int64_t bytesOf(mlir::TypeRange types);
+
+/// The most activation bytes alive at once while `block` runs in order.
+/// Constants are parameters, not activations. A nested unit adds its own
+/// peak on top of what is alive around it.
+int64_t peakActivationBytes(mlir::Block &block);
+
+/// The bytes of the constants (weights) in `block` and its regions.
+int64_t weightBytes(mlir::Block &block);
 
 } // namespace lcp
 

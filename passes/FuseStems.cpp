@@ -155,7 +155,7 @@ void FuseStemsPass::runOnOperation() {
     sliceTypes.push_back(chain[length - 1]->getResult(0).getType());
   auto stem =
       builder.create<StemOp>(loc, sliceTypes, builder.getStringAttr("stem"),
-                             StringAttr(), ValueRange{shared});
+                             StringAttr(), ValueRange{shared}, ArrayAttr());
   Block *block = builder.createBlock(&stem.getBody(), {}, {shared.getType()},
                                      {shared.getLoc()});
   Value fused = block->getArgument(0);

@@ -11,6 +11,7 @@
 #include "dialect/LcpOps.h"
 #include "dialect/UnitGraph.h"
 #include "passes/Constants.h"
+#include "passes/Outlining.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -26,16 +27,6 @@ using namespace mlir;
 using namespace lcp;
 
 namespace {
-
-/// Ops every unit that reads them computes for itself instead of receiving
-/// their value: constants, and the quantization of a model input (so that a
-/// quantized model's branches take the f32 input as a float model's do).
-bool isReplicated(Operation *op) {
-  if (isa<ConstantOp>(op))
-    return true;
-  auto quantize = dyn_cast<QuantizeOp>(op);
-  return quantize && isa<BlockArgument>(quantize.getInput());
-}
 
 /// The LCP structure around one concat, or the reason it does not hold.
 struct LcpStructure {
@@ -132,56 +123,6 @@ LcpStructure analyze(func::FuncOp func, ConcatOp concat) {
     }
   }
   return result;
-}
-
-/// Moves `ops` (in order) into a new unit op of type `UnitOp` whose inputs
-/// are the values they use from outside and whose results are `outputs`.
-template <typename UnitOp>
-UnitOp outlineUnit(OpBuilder &builder, StringRef id, ArrayRef<Operation *> ops,
-                   ValueRange outputs) {
-  llvm::SmallPtrSet<Operation *, 16> inUnit(ops.begin(), ops.end());
-  // Inputs: values defined outside the unit and not by a replicated op
-  // (those are cloned in, so that the unit is self-contained, and their own
-  // operands become inputs).
-  llvm::SetVector<Value> inputs;
-  llvm::SetVector<Operation *> replicated;
-  for (Operation *op : ops)
-    for (Value operand : op->getOperands()) {
-      Operation *def = operand.getDefiningOp();
-      if (def && inUnit.contains(def))
-        continue;
-      if (def && isReplicated(def)) {
-        replicated.insert(def);
-        for (Value v : def->getOperands())
-          inputs.insert(v);
-      } else {
-        inputs.insert(operand);
-      }
-    }
-
-  Location loc = ops.back()->getLoc();
-  builder.setInsertionPoint(ops.back());
-  auto unit = builder.create<UnitOp>(
-      loc, TypeRange(outputs.getTypes()), inputs.getArrayRef(),
-      ArrayRef<NamedAttribute>{
-          builder.getNamedAttr("id", builder.getStringAttr(id))});
-  Block *block = builder.createBlock(&unit.getBody());
-  IRMapping mapping;
-  for (Value input : inputs)
-    mapping.map(input, block->addArgument(input.getType(), input.getLoc()));
-  for (Operation *op : replicated)
-    builder.clone(*op, mapping);
-  for (Operation *op : ops)
-    builder.clone(*op, mapping);
-  SmallVector<Value> yielded;
-  for (Value output : outputs)
-    yielded.push_back(mapping.lookup(output));
-  builder.create<YieldOp>(loc, yielded);
-  for (auto [output, result] : llvm::zip(outputs, unit.getResults()))
-    output.replaceUsesWithIf(result, [&](OpOperand &use) {
-      return !inUnit.contains(use.getOwner());
-    });
-  return unit;
 }
 
 struct OutlineBranchesPass

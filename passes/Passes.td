@@ -217,6 +217,43 @@ def FuseStems : Pass<"lcp-fuse-stems", "mlir::func::FuncOp"> {
   let dependentDialects = ["::lcp::LcpDialect"];
 }
 
+def Place : Pass<"lcp-place", "mlir::ModuleOp"> {
+  let summary = "Assigns each unit to a device of a cluster";
+  let description = [{
+    Spreads a model over the devices of a cluster description
+    (targets/cluster, docs/Clusters.md): a preset's name or a JSON file.
+    `strategy=branch` is LCP: each branch of a split model goes to the
+    device where it would finish first (longest first, by MACs over the
+    device's rate), the stem and merge to the
+    coordinator, and devices left over get replicas (`replicas`).
+    `strategy=layer` and `strategy=channel` are the model parallelism LCP
+    is measured against, on an unsplit model: consecutive layers as a
+    pipeline of `lcp.part` units (a min-max partition by compute time), or
+    every convolution and dense layer cut into parts by output channels,
+    each next layer's parts joining all slices (an all-gather), and a
+    `gather` part on the coordinator. A unit that fits no device's memory
+    is an error naming it, its bytes and the roomiest device.
+
+    ```mlir
+    // lcp-opt --lcp-place="cluster=pynq-z1-2"
+    %b0 = lcp.branch "b0"(%x) {device = "pynq0"} ...
+    %b1 = lcp.branch "b1"(%x) {device = "pynq1"} ...
+    %y = lcp.merge "merge"(%b0, %b1) {device = "pynq0"} ...
+    ```
+    The module keeps the cluster (`lcp.cluster`, its JSON) and each
+    function its strategy (`lcp.placement`), which --lcp-report estimates
+    from.
+  }];
+  let options = [
+    Option<"cluster", "cluster", "std::string", /*default=*/"\"\"",
+           "The cluster: a preset's name (rpi3-wifi-8, aws-t2micro-8, "
+           "pynq-z1-2) or a JSON description">,
+    Option<"strategy", "strategy", "std::string", /*default=*/"\"branch\"",
+           "branch (LCP), layer or channel (model parallelism)">,
+  ];
+  let dependentDialects = ["::lcp::LcpDialect"];
+}
+
 def Report : Pass<"lcp-report", "mlir::ModuleOp"> {
   let summary = "Report parameters, MACs and activation memory per unit";
   let description = [{

@@ -223,6 +223,7 @@ LogicalResult PackageBuilder::writeManifest(PackageBuild &build) {
     unit.kind = u.kind;
     unit.function = emitted.signature.function;
     unit.device = u.device;
+    unit.replicas = u.replicas;
     unit.inputs = u.inputs;
     size_t k = 0;
     for (const UnitArgument &arg : emitted.signature.args) {

@@ -168,7 +168,9 @@ public:
     return true;
   }
   bool strings(const json &j, const char *key, const std::string &where,
-               std::vector<std::string> &out) {
+               std::vector<std::string> &out, bool optional = false) {
+    if (optional && !j.contains(key))
+      return true;
     if (!j.contains(key) || !j[key].is_array())
       return fail(where, std::string("missing '") + key + "' array");
     for (const json &s : j[key]) {
@@ -230,6 +232,7 @@ bool parseManifestSchema(const std::string &text, Manifest &p,
         !r.string(u, "kind", where, unit.kind) ||
         !r.string(u, "function", where, unit.function) ||
         !r.string(u, "device", where, unit.device, /*optional=*/true) ||
+        !r.strings(u, "replicas", where, unit.replicas, /*optional=*/true) ||
         !r.strings(u, "inputs", where, unit.inputs) ||
         !r.strings(u, "weights", where, unit.weights))
       return false;
@@ -395,14 +398,18 @@ std::string writeManifest(const Manifest &manifest) {
     json unitOutputs = json::array();
     for (const TensorInfo &t : u.outputs)
       unitOutputs.push_back(tensorJson(t, /*named=*/false));
-    units.push_back(
-        {{"id", u.id},
-         {"kind", u.kind},
-         {"function", u.function},
-         {"device", u.device.empty() ? json(nullptr) : json(u.device)},
-         {"inputs", u.inputs},
-         {"weights", u.weights},
-         {"outputs", std::move(unitOutputs)}});
+    json unit = {{"id", u.id},
+                 {"kind", u.kind},
+                 {"function", u.function},
+                 {"device", u.device.empty() ? json(nullptr) : json(u.device)},
+                 {"inputs", u.inputs},
+                 {"weights", u.weights},
+                 {"outputs", std::move(unitOutputs)}};
+    // Only placed packages with replicas have the field, so that others
+    // read as before.
+    if (!u.replicas.empty())
+      unit["replicas"] = u.replicas;
+    units.push_back(std::move(unit));
   }
   json m = {{"format", kPackageFormat},        {"version", kPackageVersion},
             {"model", manifest.model},         {"target", manifest.target},

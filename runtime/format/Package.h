@@ -35,17 +35,19 @@ struct TensorInfo {
 
 /// The kinds of unit a manifest names (the dialect's unit ops and a whole
 /// unsplit model).
-constexpr const char *kUnitKinds[] = {"branch", "stem", "merge", "model"};
+constexpr const char *kUnitKinds[] = {"branch", "stem", "merge", "part",
+                                      "model"};
 bool isUnitKind(const std::string &kind);
 
 struct UnitInfo {
   std::string id;
   std::string kind; // one of kUnitKinds
   std::string function;
-  std::string device;
-  std::vector<std::string> inputs;  // values
-  std::vector<std::string> weights; // tensor names in the weights file
-  std::vector<TensorInfo> outputs;  // value, shape, type of each result
+  std::string device; // placement's device, or "" for the local one
+  std::vector<std::string> inputs;   // values
+  std::vector<std::string> weights;  // tensor names in the weights file
+  std::vector<TensorInfo> outputs;   // value, shape, type of each result
+  std::vector<std::string> replicas; // devices that hold copies
 };
 
 /// The dtype and shape a unit's code takes for a weight (manifest.json's

@@ -205,7 +205,7 @@ TEST(Manifest, RejectsUnitsValuesAndNamesThatDisagree) {
        "manifest.json: unit id 'b0' is used by two units"},
       {[](Manifest &m) { m.units[1].kind = "gpu"; },
        "manifest.json: unit 'b1' has kind 'gpu', not one of branch, stem, "
-       "merge, model"},
+       "merge, part, model"},
       {[](Manifest &m) { m.units[1].outputs[0].value = "b0:0"; },
        "manifest.json: unit 'b1' defines 'b0:0', which an input or earlier "
        "unit already defines"},
@@ -270,7 +270,8 @@ TEST(Manifest, WritesWhatItReads) {
                      "pi-1",
                      {"b0:0"},
                      {},
-                     {{"", "merge:0", {1, 3}, ElementType::F32}}});
+                     {{"", "merge:0", {1, 3}, ElementType::F32}},
+                     {"pi-2", "pi-3"}});
   m.weightTypes["b0.w0"] = {{4, 2}, ElementType::I8};
   m.checksums["weights.safetensors"] = "00";
   std::string text = writeManifest(m);
@@ -286,6 +287,11 @@ TEST(Manifest, WritesWhatItReads) {
   ASSERT_EQ(back.units.size(), 2u);
   EXPECT_EQ(back.units[0].device, "");
   EXPECT_EQ(back.units[1].device, "pi-1");
+  EXPECT_TRUE(back.units[0].replicas.empty());
+  EXPECT_EQ(back.units[1].replicas,
+            (std::vector<std::string>{"pi-2", "pi-3"}));
+  // Only units with replicas write the field.
+  EXPECT_EQ(text.find("\"replicas\""), text.rfind("\"replicas\""));
   EXPECT_EQ(back.units[0].weights, std::vector<std::string>{"b0.w0"});
   EXPECT_EQ(back.units[0].outputs[0].type, ElementType::I8);
   EXPECT_EQ(back.units[0].outputs[0].shape, (std::vector<int64_t>{1, 4}));
