@@ -7,6 +7,8 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cctype>
+#include <limits>
+#include <optional>
 #include <vector>
 
 using namespace llvm;
@@ -108,6 +110,34 @@ Error TextChecker::errorAt(size_t pos, const Twine &message) const {
                                    message.str()));
 }
 
+/// An integer type (iN, siN, uiN) as the text spells it.
+struct IntegerTypeToken {
+  StringRef spelling;
+  /// Its width; UINT_MAX when it has more than six digits.
+  unsigned bits;
+};
+
+/// The integer type `text` starts with, if it starts with one. Leading
+/// zeros count as MLIR's lexer counts them: i01 is i1.
+std::optional<IntegerTypeToken> integerTypeAt(StringRef text) {
+  StringRef rest = text;
+  if (!rest.consume_front("si") && !rest.consume_front("ui") &&
+      !rest.consume_front("i"))
+    return std::nullopt;
+  size_t digits = 0;
+  while (digits < rest.size() &&
+         isdigit(static_cast<unsigned char>(rest[digits])))
+    ++digits;
+  if (digits == 0 || (digits < rest.size() && isIdentifierChar(rest[digits]) &&
+                      rest[digits] != '-'))
+    return std::nullopt;
+  unsigned bits;
+  if (digits > 6 || rest.take_front(digits).getAsInteger(10, bits))
+    bits = std::numeric_limits<unsigned>::max();
+  return IntegerTypeToken{text.take_front(rest.data() - text.data() + digits),
+                          bits};
+}
+
 /// Refuses an integer type (iN, siN, uiN) at `i` wider than
 /// kMaxMlirIntegerWidth: MLIR allows 2^24 bits, so a few bytes of text such
 /// as `dense<[1, 1, ...]> : tensor<1000xi16777215>` would take gigabytes
@@ -115,26 +145,12 @@ Error TextChecker::errorAt(size_t pos, const Twine &message) const {
 Error TextChecker::checkIntegerWidth(size_t i) const {
   if (!startsToken(text, i))
     return Error::success();
-  StringRef rest = text.substr(i);
-  if (!rest.consume_front("si") && !rest.consume_front("ui") &&
-      !rest.consume_front("i"))
+  std::optional<IntegerTypeToken> type = integerTypeAt(text.substr(i));
+  if (!type || type->bits <= kMaxMlirIntegerWidth)
     return Error::success();
-  size_t digits = 0;
-  while (digits < rest.size() &&
-         isdigit(static_cast<unsigned char>(rest[digits])))
-    ++digits;
-  if (digits == 0 || (digits < rest.size() && isIdentifierChar(rest[digits]) &&
-                      rest[digits] != '-'))
-    return Error::success();
-  unsigned bits;
-  if (digits <= 6 && !rest.take_front(digits).getAsInteger(10, bits) &&
-      bits <= kMaxMlirIntegerWidth)
-    return Error::success();
-  return errorAt(i,
-                 formatv("integer type '{0}' is wider than {1} bits, the "
-                         "widest lcp reads",
-                         text.substr(i, rest.data() - text.data() - i + digits),
-                         kMaxMlirIntegerWidth));
+  return errorAt(i, formatv("integer type '{0}' is wider than {1} bits, the "
+                            "widest lcp reads",
+                            type->spelling, kMaxMlirIntegerWidth));
 }
 
 Error TextChecker::openRegion() {
@@ -312,12 +328,12 @@ Error TextChecker::run() {
       break;
     case 'a':
       // MLIR 19 builds a broken array<i1> from integer elements
-      // (array<i1: 0>) and crashes printing it (found by lcp's MLIR
-      // fuzzer); lcp has no boolean arrays.
+      // (array<i1: 0>, or array<i01: 0>) and crashes printing it (found by
+      // lcp's MLIR fuzzer); lcp has no boolean arrays.
       if (text.substr(i).starts_with("array<") && startsToken(text, i)) {
-        StringRef element = text.substr(i + 6).ltrim(" \t\n");
-        if (element.consume_front("i1") &&
-            (element.empty() || !isIdentifierChar(element[0])))
+        std::optional<IntegerTypeToken> element =
+            integerTypeAt(text.substr(i + 6).ltrim(" \t\r\n"));
+        if (element && element->bits == 1)
           return errorAt(i, "boolean dense arrays (array<i1 ...>) are not "
                             "supported by lcp");
       }

@@ -4,6 +4,7 @@
 #include "passes/Passes.h"
 
 #include "dialect/UnitGraph.h"
+#include "targets/cluster/ClusterSimulator.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -29,17 +30,105 @@ struct UnitReport {
   int64_t outputBytes = 0;
 };
 
+/// What a placement (--lcp-place) costs, by the cluster simulator.
+struct PlacementReport {
+  std::string cluster;
+  std::string strategy;
+  struct DeviceRow {
+    std::string name, kind;
+    int units = 0, replicas = 0;
+    int64_t macs = 0;
+    int64_t memoryBytes = 0, memoryLimit = 0;
+  };
+  std::vector<DeviceRow> devices;
+  SimResult viaCoordinator; // as lcp's runtime sends
+  SimResult direct;         // the least any runtime must send
+};
+
 struct FunctionReport {
   std::string name;
   SmallVector<UnitReport> units;
   LayerCost total;
   int64_t peakBytes = 0;
+  std::optional<PlacementReport> placement;
 };
 
-FunctionReport reportFunction(func::FuncOp func) {
+/// The placement report of `graph`, if --lcp-place placed it; a cluster
+/// description in the IR that does not read is an error.
+FailureOr<std::optional<PlacementReport>>
+reportPlacement(const UnitGraph &graph) {
+  func::FuncOp func = graph.getFunction();
+  auto strategy = func->getAttrOfType<StringAttr>("lcp.placement");
+  auto module = func->getParentOfType<ModuleOp>();
+  auto json =
+      module ? module->getAttrOfType<StringAttr>("lcp.cluster") : StringAttr();
+  if (!strategy || !json)
+    return std::optional<PlacementReport>();
+  llvm::Expected<Cluster> cluster = parseCluster(json, "lcp.cluster");
+  if (!cluster) {
+    module.emitError() << llvm::toString(cluster.takeError());
+    return failure();
+  }
+  PlacementReport report;
+  report.cluster = cluster->name;
+  report.strategy = strategy.str();
+  for (const ClusterDevice &d : cluster->devices)
+    report.devices.push_back({d.name, d.kind, 0, 0, 0, 0, d.memoryBytes});
+  auto deviceIndex = [&](const Unit &u, StringRef name) -> FailureOr<size_t> {
+    if (name.empty())
+      return cluster->coordinator;
+    for (auto [i, d] : llvm::enumerate(cluster->devices))
+      if (d.name == name)
+        return i;
+    return u.op->emitError() << "is placed on '" << name << "', which cluster '"
+                             << cluster->name << "' does not have";
+  };
+
+  SimGraph sim;
+  for (auto [i, arg] : llvm::enumerate(func.getArguments()))
+    sim.inputs.push_back({graph.getInputNames()[i], bytesOf(arg.getType())});
+  sim.outputs = graph.getOutputNames();
+  for (const Unit &u : graph.getUnits()) {
+    FailureOr<size_t> device = deviceIndex(u, u.device);
+    if (failed(device))
+      return failure();
+    Block &body = u.getBody();
+    int64_t macs = costOfRegions(u.op).macs;
+    int64_t memory = weightBytes(body) + peakActivationBytes(body);
+    PlacementReport::DeviceRow &row = report.devices[*device];
+    ++row.units;
+    row.macs += macs;
+    row.memoryBytes += memory;
+    for (const std::string &replica : u.replicas) {
+      FailureOr<size_t> copy = deviceIndex(u, replica);
+      if (failed(copy))
+        return failure();
+      ++report.devices[*copy].replicas;
+      report.devices[*copy].memoryBytes += memory;
+    }
+    SimUnit unit;
+    unit.id = u.id;
+    unit.device = *device;
+    unit.seconds =
+        static_cast<double>(macs) / cluster->devices[*device].macsPerSecond;
+    unit.inputs = u.inputs;
+    for (auto [name, value] : llvm::zip(u.outputs, u.op.getUnitOutputs()))
+      unit.outputs.push_back({name, bytesOf(value.getType())});
+    sim.units.push_back(std::move(unit));
+  }
+  report.viaCoordinator = simulate(sim, *cluster, Routing::Coordinator);
+  report.direct = simulate(sim, *cluster, Routing::Direct);
+  return std::optional<PlacementReport>(std::move(report));
+}
+
+FailureOr<FunctionReport> reportFunction(func::FuncOp func) {
   FunctionReport report;
   report.name = func.getSymName().str();
   UnitGraph graph(func);
+  FailureOr<std::optional<PlacementReport>> placement = reportPlacement(graph);
+  if (failed(placement))
+    return failure();
+  report.placement = std::move(*placement);
   for (const Unit &u : graph.getUnits()) {
     UnitReport unit;
     unit.id = u.id;
@@ -67,6 +156,37 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report) {
                         u.inputBytes, u.outputBytes);
   os << llvm::formatv("  {0,-10} {1,-7} {2,14} {3,16} {4,14}\n", "total", "",
                       report.total.params, report.total.macs, report.peakBytes);
+  if (!report.placement)
+    return;
+  const PlacementReport &p = *report.placement;
+  os << "  placed on cluster '" << p.cluster << "' (strategy=" << p.strategy
+     << "):\n";
+  os << llvm::formatv("  {0,-12} {1,-13} {2,5} {3,8} {4,16} {5,12} {6,14} "
+                      "{7,12} {8,12}\n",
+                      "device", "kind", "units", "replicas", "MACs",
+                      "compute ms", "memory B", "in B", "out B");
+  for (auto [d, row] : llvm::enumerate(p.devices)) {
+    const DeviceUse &use = p.viaCoordinator.devices[d];
+    os << llvm::formatv(
+        "  {0,-12} {1,-13} {2,5} {3,8} {4,16} {5,12:f3} {6,14} "
+        "{7,12} {8,12}{9}\n",
+        row.name, row.kind, row.units, row.replicas, row.macs,
+        use.computeSeconds * 1e3, row.memoryBytes, use.bytesIn, use.bytesOut,
+        row.memoryBytes > row.memoryLimit
+            ? "  (over its " + std::to_string(row.memoryLimit) + " bytes)"
+            : std::string());
+  }
+  const SimResult &r = p.viaCoordinator;
+  os << llvm::formatv("  estimate: {0:f3} ms per inference alone, {1:f1} "
+                      "inferences/s in flight (bound by {2})\n",
+                      r.latencySeconds * 1e3,
+                      r.secondsPerInference > 0 ? 1 / r.secondsPerInference
+                                                : 0.0,
+                      r.bottleneck);
+  os << llvm::formatv("  on the wire: {0} B in {1} transfers through the "
+                      "coordinator; {2} B sent directly ({3:f3} ms alone)\n",
+                      r.bytesOnWire, r.transfers, p.direct.bytesOnWire,
+                      p.direct.latencySeconds * 1e3);
 }
 
 llvm::json::Value toJson(const FunctionReport &report) {
@@ -83,13 +203,46 @@ llvm::json::Value toJson(const FunctionReport &report) {
       unit["device"] = u.device;
     units.push_back(std::move(unit));
   }
-  return llvm::json::Object{
+  llvm::json::Object result{
       {"function", report.name},
       {"units", std::move(units)},
       {"total",
        llvm::json::Object{{"params", report.total.params},
                           {"macs", report.total.macs},
                           {"peak_activation_bytes", report.peakBytes}}}};
+  if (report.placement) {
+    const PlacementReport &p = *report.placement;
+    llvm::json::Array devices;
+    for (auto [d, row] : llvm::enumerate(p.devices)) {
+      const DeviceUse &use = p.viaCoordinator.devices[d];
+      devices.push_back(
+          llvm::json::Object{{"name", row.name},
+                             {"kind", row.kind},
+                             {"units", row.units},
+                             {"replicas", row.replicas},
+                             {"macs", row.macs},
+                             {"compute_seconds", use.computeSeconds},
+                             {"memory_bytes", row.memoryBytes},
+                             {"memory_limit_bytes", row.memoryLimit},
+                             {"bytes_in", use.bytesIn},
+                             {"bytes_out", use.bytesOut}});
+    }
+    auto estimate = [](const SimResult &r) {
+      return llvm::json::Object{
+          {"latency_seconds", r.latencySeconds},
+          {"seconds_per_inference_in_flight", r.secondsPerInference},
+          {"bottleneck", r.bottleneck},
+          {"bytes_on_wire", r.bytesOnWire},
+          {"transfers", r.transfers}};
+    };
+    result["placement"] =
+        llvm::json::Object{{"cluster", p.cluster},
+                           {"strategy", p.strategy},
+                           {"devices", std::move(devices)},
+                           {"via_coordinator", estimate(p.viaCoordinator)},
+                           {"direct", estimate(p.direct)}};
+  }
+  return result;
 }
 
 std::string humanCount(int64_t n) {
@@ -153,10 +306,14 @@ struct ReportPass : public lcp::impl::ReportBase<ReportPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<FunctionReport> reports;
+    std::vector<FunctionReport> reports;
     for (func::FuncOp func : module.getOps<func::FuncOp>())
-      if (!func.isExternal())
-        reports.push_back(reportFunction(func));
+      if (!func.isExternal()) {
+        FailureOr<FunctionReport> report = reportFunction(func);
+        if (failed(report))
+          return signalPassFailure();
+        reports.push_back(std::move(*report));
+      }
     for (const FunctionReport &report : reports)
       printText(llvm::errs(), report);
 

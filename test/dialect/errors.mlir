@@ -23,6 +23,94 @@ func.func @branch_empty_id(%x: tensor<1x2xf32>) {
 
 // -----
 
+func.func @empty_device(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.branch' op has an empty 'device'}}
+  %0 = lcp.branch "b0"(%x) {device = ""} : (tensor<1x2xf32>) -> tensor<1x2xf32> {
+  ^bb0(%a: tensor<1x2xf32>):
+    lcp.yield %a : tensor<1x2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @replicas_without_device(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.merge' op has 'replicas' but no 'device'}}
+  %0 = lcp.merge "m"(%x) {replicas = ["d1"]} : (tensor<1x2xf32>) -> tensor<1x2xf32> {
+  ^bb0(%a: tensor<1x2xf32>):
+    lcp.yield %a : tensor<1x2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @replica_empty_name(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.branch' op has an empty name in 'replicas'}}
+  %0 = lcp.branch "b0"(%x) {device = "d0", replicas = ["d1", ""]} : (tensor<1x2xf32>) -> tensor<1x2xf32> {
+  ^bb0(%a: tensor<1x2xf32>):
+    lcp.yield %a : tensor<1x2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @replica_is_the_device(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.branch' op names device 'd0' twice in 'device' and 'replicas'}}
+  %0 = lcp.branch "b0"(%x) {device = "d0", replicas = ["d1", "d0"]} : (tensor<1x2xf32>) -> tensor<1x2xf32> {
+  ^bb0(%a: tensor<1x2xf32>):
+    lcp.yield %a : tensor<1x2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @replicas_not_strings(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.branch' op attribute 'replicas' failed to satisfy constraint: string array attribute}}
+  %0 = lcp.branch "b0"(%x) {device = "d0", replicas = [1]} : (tensor<1x2xf32>) -> tensor<1x2xf32> {
+  ^bb0(%a: tensor<1x2xf32>):
+    lcp.yield %a : tensor<1x2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @part_empty_id(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.part' op needs a non-empty 'id'}}
+  %0 = lcp.part ""(%x) : (tensor<1x2xf32>) -> tensor<1x2xf32> {
+  ^bb0(%a: tensor<1x2xf32>):
+    lcp.yield %a : tensor<1x2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @part_yield_types(%x: tensor<1x2xf32>) {
+  // expected-error @+1 {{'lcp.part' op yields ('tensor<1x2xf32>') but its results are ('tensor<2x1xf32>')}}
+  %0 = lcp.part "s0"(%x) {device = "d0"} : (tensor<1x2xf32>) -> tensor<2x1xf32> {
+  ^bb0(%a: tensor<1x2xf32>):
+    lcp.yield %a : tensor<1x2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @part_not_isolated(%x: tensor<1x2xf32>) {
+  // expected-note @+1 {{required by region isolation constraints}}
+  %0 = lcp.part "s0"() : () -> tensor<1x2xf32> {
+    // expected-error @+1 {{using value defined outside the region}}
+    lcp.yield %x : tensor<1x2xf32>
+  }
+  return
+}
+
+// -----
+
 func.func @merge_argument_count(%x: tensor<1x2xf32>) {
   // expected-error @+1 {{'lcp.merge' op body has 1 argument(s), but the op has 2 input(s)}}
   %0 = lcp.merge "m"(%x, %x) : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x2xf32> {
@@ -124,7 +212,7 @@ func.func @branch_not_isolated(%x: tensor<1x2xf32>) {
 // -----
 
 func.func @yield_outside_unit(%x: tensor<1x2xf32>) {
-  // expected-error @+1 {{'lcp.yield' op expects parent op to be one of 'lcp.branch, lcp.merge, lcp.stem'}}
+  // expected-error @+1 {{'lcp.yield' op expects parent op to be one of 'lcp.branch, lcp.merge, lcp.part, lcp.stem'}}
   lcp.yield %x : tensor<1x2xf32>
 }
 

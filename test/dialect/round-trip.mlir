@@ -269,12 +269,28 @@ func.func @stem(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4
 // Units without inputs or results: the body has no arguments, and the yield
 // has no operands.
 
+// A model-parallel part, as --lcp-place makes it.
+// CHECK-LABEL: func.func @part
+func.func @part(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  // CHECK-NEXT: %[[P:.*]] = lcp.part "l0_p0"(%{{.*}}) {device = "d1"} : (tensor<1x2xf32>) -> tensor<1x2xf32> {
+  // CHECK-NEXT: ^bb0(%[[A:.*]]: tensor<1x2xf32>):
+  // CHECK-NEXT:   %[[R:.*]] = lcp.relu %[[A]]
+  // CHECK-NEXT:   lcp.yield %[[R]] : tensor<1x2xf32>
+  // CHECK-NEXT: }
+  %0 = lcp.part "l0_p0"(%x) {device = "d1"} : (tensor<1x2xf32>) -> tensor<1x2xf32> {
+  ^bb0(%a: tensor<1x2xf32>):
+    %r = lcp.relu %a : (tensor<1x2xf32>) -> tensor<1x2xf32>
+    lcp.yield %r : tensor<1x2xf32>
+  }
+  return %0 : tensor<1x2xf32>
+}
+
 // CHECK-LABEL: func.func @empty_units
 func.func @empty_units() {
-  // CHECK-NEXT: lcp.branch "nothing"() {device = ""} : () -> () {
+  // CHECK-NEXT: lcp.branch "nothing"() {device = "d0", replicas = ["d1"]} : () -> () {
   // CHECK-NEXT:   lcp.yield
   // CHECK-NEXT: }
-  lcp.branch "nothing"() {device = ""} : () -> () {
+  lcp.branch "nothing"() {device = "d0", replicas = ["d1"]} : () -> () {
     lcp.yield
   }
   // CHECK-NEXT: %[[C:.*]] = lcp.merge "m"() : () -> tensor<2xf32> {
