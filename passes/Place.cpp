@@ -374,6 +374,17 @@ public:
     for (Operation *op : llvm::reverse(ops))
       op->erase();
     eraseUnusedConstants(func.getBody().front());
+    // Each device holds its parts.
+    MemoryLedger memory(cluster);
+    for (PartOp part : func.getOps<PartOp>()) {
+      UnitNeeds needs = needsOf(part);
+      size_t device =
+          cluster.findDevice(part.getUnitDevice()) - cluster.devices.data();
+      if (!memory.fits(device, needs.memoryBytes))
+        return memory.refuse(part, part.getId(), needs.memoryBytes,
+                             needs.weightBytes);
+      memory.take(device, needs.memoryBytes);
+    }
     return success();
   }
 
