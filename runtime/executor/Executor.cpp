@@ -98,6 +98,19 @@ bool Executor::runSideBySide(size_t begin, size_t end, std::string &error) {
   return ok;
 }
 
+/// Whether `unit` reads no result of units [begin, end), so that it can run
+/// beside them: the branches of an LCP model, or the parts of one layer
+/// under channel placement.
+bool Executor::readsNoneOf(const UnitInfo &unit, size_t begin,
+                           size_t end) const {
+  for (size_t k = begin; k < end; ++k)
+    for (const TensorInfo &output : package.units[k].outputs)
+      if (std::find(unit.inputs.begin(), unit.inputs.end(), output.value) !=
+          unit.inputs.end())
+        return false;
+  return true;
+}
+
 bool Executor::run(const float *const *inputs, float *const *outputs,
                    std::string &error) {
   for (size_t i = 0; i < package.inputs.size(); ++i) {
@@ -111,9 +124,8 @@ bool Executor::run(const float *const *inputs, float *const *outputs,
   const std::vector<UnitInfo> &units = package.units;
   for (size_t begin = 0; begin < units.size() && ok;) {
     size_t end = begin + 1;
-    if (units[begin].kind == "branch")
-      while (end < units.size() && units[end].kind == "branch")
-        ++end;
+    while (end < units.size() && readsNoneOf(units[end], begin, end))
+      ++end;
     ok = threads > 1 && end - begin > 1 ? runSideBySide(begin, end, error)
                                         : runInOrder(begin, end, error);
     begin = end;

@@ -2,10 +2,11 @@
 //
 // The executor owns an inference's values and decides which unit runs
 // when, and on how many threads; a UnitDriver runs each unit's code. Units
-// run in manifest order, except that consecutive branches (which read only
-// what came before them, never each other) run side by side when there are
-// several threads, each single-threaded inside. Any other unit (a stem,
-// the merge, a whole model) spreads its loops over every thread.
+// run in manifest order, except that consecutive units that read none of
+// each other's results (an LCP model's branches, the parts of one layer
+// under channel placement) run side by side when there are several
+// threads, each single-threaded inside. A unit alone (a stem, the merge, a
+// whole model) spreads its loops over every thread.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,6 +45,7 @@ public:
            std::string &error);
 
 private:
+  bool readsNoneOf(const UnitInfo &unit, size_t begin, size_t end) const;
   bool runInOrder(size_t begin, size_t end, std::string &error);
   bool runSideBySide(size_t begin, size_t end, std::string &error);
   ThreadPool &threadPool();
