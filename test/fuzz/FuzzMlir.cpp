@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FuzzContext.h"
+#include "PeakMemoryGuard.h"
 #include "import/MlirTextLimits.h"
 
 #include "mlir/Bytecode/BytecodeReader.h"
@@ -20,6 +21,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static lcp::FuzzContext contexts;
+  lcp::PeakMemoryGuard memory;
   // MLIR's lexer relies on the null terminator that a file read by
   // MemoryBuffer has; a std::string keeps one after its bytes.
   std::string text(reinterpret_cast<const char *>(data), size);
