@@ -17,6 +17,8 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBufferRef.h"
 
+#include <cstdint>
+
 namespace lcp {
 
 /// The deepest bracket nesting lcp reads in MLIR text. Real modules nest a
@@ -26,11 +28,16 @@ constexpr unsigned kMaxMlirNesting = 256;
 /// The widest integer type lcp reads in MLIR text; its ops use at most 64.
 constexpr unsigned kMaxMlirIntegerWidth = 64;
 
+/// The largest alignment lcp reads for a resource blob in MLIR text (lcp
+/// writes its blobs aligned to their element type; a page is plenty).
+constexpr uint32_t kMaxBlobAlignment = 4096;
+
 /// Fails with "name:line:col: ..." at the first bracket of `buffer` that
 /// opens level `maxDepth + 1`. Counts (, [, { and < outside string literals
 /// and comments; `->` and `>=` are not brackets. Bytecode passes unchecked
 /// (its reader is not recursive in this way). Also refuses integer types
-/// wider than kMaxMlirIntegerWidth bits and the constructs MLIR 19
+/// wider than kMaxMlirIntegerWidth bits, resource blobs aligned beyond
+/// kMaxBlobAlignment, and the constructs MLIR 19
 /// mishandles: `sparse<...>`, `array<i1 ...>`, `@""`, and a value used
 /// before its definition in a region that does not enclose the use.
 llvm::Error checkMlirTextLimits(llvm::MemoryBufferRef buffer,
