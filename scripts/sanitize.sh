@@ -35,7 +35,7 @@ for preset in "${presets[@]}"; do
   asan)
     ninja -C "$build" -j2 lcp-unit-tests lcp-onnx-conformance \
       lcp-fuzz-onnx lcp-fuzz-mlir lcp-fuzz-npy lcp-fuzz-manifest \
-      lcp-fuzz-safetensors
+      lcp-fuzz-safetensors lcp-fuzz-cluster lcp-cluster-tests
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     echo "== asan: unit tests, conformance and fuzz regressions"

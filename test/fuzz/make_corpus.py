@@ -8,6 +8,8 @@ corpus/mlir         test/**/*.mlir, one file per '// -----' split
 corpus/npy          test/**/*.npy
 corpus/manifest     test/fuzz/seeds/manifest/*
 corpus/safetensors  test/fuzz/seeds/safetensors/*
+corpus/cluster      targets/cluster/presets/*.json and
+                    test/passes/Inputs/clusters/*.json
 corpus/<reader>.dict  the libFuzzer dictionary: test/fuzz/dicts/<reader>.dict
                     plus, for ONNX, the op types of docs/SupportedOps.md
                     and, for MLIR, every op name in dialect/*.td
@@ -79,7 +81,13 @@ def main():
                 os.path.join(src, "test/fuzz/seeds", reader, "*"))):
             add(out, reader, read(path))
 
-    for reader in ("onnx", "mlir", "npy", "manifest", "safetensors"):
+    for path in sorted(
+            glob.glob(os.path.join(src, "targets/cluster/presets/*.json")) +
+            glob.glob(os.path.join(src, "test/passes/Inputs/clusters/*.json"))):
+        add(out, "cluster", read(path))
+
+    for reader in ("onnx", "mlir", "npy", "manifest", "safetensors",
+                   "cluster"):
         if not os.listdir(os.path.join(out, reader)):
             sys.exit("make_corpus.py: no seeds for " + reader)
         dictionary = read(os.path.join(src, "test/fuzz/dicts", reader + ".dict"))
