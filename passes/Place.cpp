@@ -66,7 +66,7 @@ class MemoryLedger {
 public:
   explicit MemoryLedger(const Cluster &cluster) : cluster(cluster) {
     for (const ClusterDevice &d : cluster.devices)
-      left.push_back(d.memoryBytes);
+      left.push_back(d.memoryBytes());
   }
 
   bool fits(size_t device, int64_t bytes) const {
@@ -83,7 +83,7 @@ public:
            << weights << ", activations " << bytes - weights
            << "), more than any device of cluster '" << cluster.name
            << "' has left (the most: " << left[roomiest] << " of "
-           << cluster.devices[roomiest].memoryBytes << " bytes on '"
+           << cluster.devices[roomiest].memoryBytes() << " bytes on '"
            << cluster.devices[roomiest].name << "')";
   }
 
@@ -277,7 +277,7 @@ LogicalResult placeLayers(func::FuncOp func, const Cluster &cluster) {
       peak = std::max(peak, activations[s]);
     }
     held += peak;
-    if (held > device.memoryBytes)
+    if (held > device.memoryBytes())
       return inf;
     return static_cast<double>(m) / device.macsPerSecond;
   };
@@ -300,8 +300,8 @@ LogicalResult placeLayers(func::FuncOp func, const Cluster &cluster) {
     return func.emitError()
            << "cannot cut @" << func.getSymName() << " into " << k
            << " stages that fit the memory of cluster '" << cluster.name
-           << "' (" << cluster.devices[devices[0]].memoryBytes << " bytes on '"
-           << cluster.devices[devices[0]].name << "')";
+           << "' (" << cluster.devices[devices[0]].memoryBytes()
+           << " bytes on '" << cluster.devices[devices[0]].name << "')";
   SmallVector<size_t> bounds(k + 1);
   bounds[k] = segments;
   for (size_t j = k - 1; j > 0; --j)

@@ -73,7 +73,7 @@ reportPlacement(const UnitGraph &graph) {
   report.cluster = cluster->name;
   report.strategy = strategy.str();
   for (const ClusterDevice &d : cluster->devices)
-    report.devices.push_back({d.name, d.kind, 0, 0, 0, 0, d.memoryBytes});
+    report.devices.push_back({d.name, d.kind, 0, 0, 0, 0, d.memoryBytes()});
   auto deviceIndex = [&](const Unit &u, StringRef name) -> FailureOr<size_t> {
     if (name.empty())
       return cluster->coordinator;

@@ -23,6 +23,7 @@ constexpr int64_t kVersion = 1;
 // Descriptions are small; anything larger is not one.
 constexpr uint64_t kMaxFileBytes = 1 << 20;
 constexpr int64_t kMaxDevices = 4096;
+constexpr double kMaxMemoryMb = 1e9;
 
 /// Checks one JSON object's fields and reads them, keeping the path of
 /// the object ("devices[2]") for errors.
@@ -173,8 +174,8 @@ llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
   FieldReader net(*network, "network", fileName,
                   {"medium", "bandwidth_mbps", "latency_ms"});
   std::string medium = net.string("medium", true);
-  double bandwidth = net.number("bandwidth_mbps", true) * 1e6;
-  double latency = net.number("latency_ms", true, /*allowZero=*/true) * 1e-3;
+  double bandwidth = net.number("bandwidth_mbps", true);
+  double latency = net.number("latency_ms", true, /*allowZero=*/true);
   if (net.failed())
     return net.takeError();
   if (medium == "shared")
@@ -203,11 +204,10 @@ llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
     std::string name = d.string("name", true);
     device.kind = d.string("kind", true);
     device.macsPerSecond = d.number("macs_per_s", true);
-    device.memoryBytes =
-        static_cast<int64_t>(d.number("memory_mb", true) * 1024 * 1024);
+    device.memoryMb = d.number("memory_mb", true);
     double count = d.number("count", false, false, 1);
-    device.linkBitsPerSecond = bandwidth;
-    device.linkLatencySeconds = latency;
+    device.bandwidthMbps = bandwidth;
+    device.latencyMs = latency;
     if (const Object *link =
             d.has("link") ? d.object_("link", true) : nullptr) {
       if (cluster.medium == Cluster::Medium::Shared)
@@ -215,10 +215,9 @@ llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
                            "medium's link (give it in \"network\")");
       FieldReader l(*link, path + ".link", fileName,
                     {"bandwidth_mbps", "latency_ms"});
-      device.linkBitsPerSecond =
-          l.number("bandwidth_mbps", false, false, bandwidth / 1e6) * 1e6;
-      device.linkLatencySeconds =
-          l.number("latency_ms", false, true, latency * 1e3) * 1e-3;
+      device.bandwidthMbps =
+          l.number("bandwidth_mbps", false, false, bandwidth);
+      device.latencyMs = l.number("latency_ms", false, true, latency);
       if (l.failed())
         return l.takeError();
     }
@@ -233,7 +232,12 @@ llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
     if (count != std::floor(count) || count > kMaxDevices)
       return fail(path + ".count: must be a whole number from 1 to " +
                   std::to_string(kMaxDevices));
-    if (device.memoryBytes <= 0)
+    // A petabyte is more than any device has, and keeps byte counts (and
+    // their sums over devices) well inside 64 bits.
+    if (device.memoryMb > kMaxMemoryMb)
+      return fail(path + ".memory_mb: must be at most " +
+                  std::to_string(static_cast<int64_t>(kMaxMemoryMb)));
+    if (device.memoryBytes() <= 0)
       return fail(path + ".memory_mb: must be at least one byte");
     bool numbered = d.has("count");
     for (int64_t k = 0; k < static_cast<int64_t>(count); ++k) {
@@ -297,10 +301,10 @@ Value lcp::toJson(const Cluster &cluster) {
     Object device{{"name", d.name},
                   {"kind", d.kind},
                   {"macs_per_s", d.macsPerSecond},
-                  {"memory_mb", d.memoryBytes / (1024.0 * 1024.0)}};
+                  {"memory_mb", d.memoryMb}};
     if (cluster.medium == Cluster::Medium::Switched)
-      device["link"] = Object{{"bandwidth_mbps", d.linkBitsPerSecond / 1e6},
-                              {"latency_ms", d.linkLatencySeconds * 1e3}};
+      device["link"] = Object{{"bandwidth_mbps", d.bandwidthMbps},
+                              {"latency_ms", d.latencyMs}};
     devices.push_back(std::move(device));
   }
   const ClusterDevice &first = cluster.devices.front();
@@ -311,8 +315,8 @@ Value lcp::toJson(const Cluster &cluster) {
       {"network", Object{{"medium", cluster.medium == Cluster::Medium::Shared
                                         ? "shared"
                                         : "switched"},
-                         {"bandwidth_mbps", first.linkBitsPerSecond / 1e6},
-                         {"latency_ms", first.linkLatencySeconds * 1e3}}},
+                         {"bandwidth_mbps", first.bandwidthMbps},
+                         {"latency_ms", first.latencyMs}}},
       {"coordinator", cluster.devices[cluster.coordinator].name},
       {"devices", std::move(devices)}};
   if (!cluster.description.empty())

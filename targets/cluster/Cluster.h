@@ -31,11 +31,19 @@ struct ClusterDevice {
   std::string kind;
   /// Sustained multiply-accumulates per second on lcp's convolutions.
   double macsPerSecond = 0;
-  int64_t memoryBytes = 0;
+  /// The numbers as the description gives them, so that it is written back
+  /// exactly; the accessors convert.
+  double memoryMb = 0;
   /// The device's link: its own on a switched network, the medium's on a
   /// shared one.
-  double linkBitsPerSecond = 0;
-  double linkLatencySeconds = 0;
+  double bandwidthMbps = 0;
+  double latencyMs = 0;
+
+  int64_t memoryBytes() const {
+    return static_cast<int64_t>(memoryMb * 1024 * 1024);
+  }
+  double linkBitsPerSecond() const { return bandwidthMbps * 1e6; }
+  double linkLatencySeconds() const { return latencyMs * 1e-3; }
 };
 
 struct Cluster {

@@ -90,9 +90,9 @@ private:
                   double ready) {
     const ClusterDevice &a = cluster.devices[from], &b = cluster.devices[to];
     int64_t bytes = sizes.at(value);
-    double bandwidth = std::min(a.linkBitsPerSecond, b.linkBitsPerSecond);
+    double bandwidth = std::min(a.linkBitsPerSecond(), b.linkBitsPerSecond());
     double wire = static_cast<double>(bytes) * 8 / bandwidth;
-    double latency = std::max(a.linkLatencySeconds, b.linkLatencySeconds);
+    double latency = std::max(a.linkLatencySeconds(), b.linkLatencySeconds());
     double start;
     if (cluster.medium == Cluster::Medium::Shared) {
       start = std::max(ready, mediumFree);

@@ -50,8 +50,8 @@ TEST(Cluster, ReadsDevicesCountsAndCoordinator) {
   EXPECT_EQ(c.devices[0].name, "w0");
   EXPECT_EQ(c.devices[1].name, "w1");
   EXPECT_EQ(c.coordinator, 2u);
-  EXPECT_EQ(c.devices[0].memoryBytes, 1024 * 1024);
-  EXPECT_DOUBLE_EQ(c.devices[0].linkBitsPerSecond, 8e6);
+  EXPECT_EQ(c.devices[0].memoryBytes(), 1024 * 1024);
+  EXPECT_DOUBLE_EQ(c.devices[0].linkBitsPerSecond(), 8e6);
   // What the IR keeps reads back the same.
   std::string json;
   llvm::raw_string_ostream os(json);
@@ -73,8 +73,8 @@ TEST(Cluster, PresetsRead) {
   ASSERT_TRUE(static_cast<bool>(rpi));
   EXPECT_EQ(rpi->devices.size(), 8u);
   EXPECT_EQ(rpi->medium, Cluster::Medium::Shared);
-  EXPECT_DOUBLE_EQ(rpi->devices[7].linkBitsPerSecond, 62e6);
-  EXPECT_DOUBLE_EQ(rpi->devices[7].linkLatencySeconds, 8.8e-3);
+  EXPECT_DOUBLE_EQ(rpi->devices[7].linkBitsPerSecond(), 62e6);
+  EXPECT_DOUBLE_EQ(rpi->devices[7].linkLatencySeconds(), 8.8e-3);
 }
 
 TEST(ClusterSimulator, SharedMediumTakesTurns) {
