@@ -488,7 +488,9 @@ private:
 
   /// Builds the part's ops into a free block; inputs become its arguments.
   struct PartBuilder {
-    Block *block = nullptr;
+    explicit PartBuilder(Block *block) : block(block) {}
+
+    Block *block;
     IRMapping mapping;
     SmallVector<Value> inputs;
     DenseMap<Value, unsigned> argumentOf;
@@ -565,7 +567,7 @@ private:
     int64_t lo = group.slicing[j], hi = group.slicing[j + 1];
     std::string id = llvm::formatv("l{0}_p{1}", g, j).str();
     auto block = std::make_unique<Block>();
-    PartBuilder part{block.get()};
+    PartBuilder part(block.get());
     builder.setInsertionPointToEnd(block.get());
     for (Operation *op : group.members) {
       if (op == group.layer) {
@@ -623,7 +625,7 @@ private:
   LogicalResult buildGather() {
     Operation *ret = func.getBody().front().getTerminator();
     auto block = std::make_unique<Block>();
-    PartBuilder part{block.get()};
+    PartBuilder part(block.get());
     builder.setInsertionPointToEnd(block.get());
     SmallVector<Value> yielded;
     SmallVector<Type> types;
