@@ -2,7 +2,7 @@
 //
 // Three ways to spread a model over a cluster (targets/cluster):
 //  - branch: LCP. Each branch goes where it finishes first (longest first,
-//    by estimated compute and transfer time); the stem, if any, and the
+//    by estimated compute time); the stem, if any, and the
 //    merge run on the coordinator, which holds the input and receives the
 //    outputs. Devices left over hold replicas of the branches.
 //  - layer: model parallelism as a pipeline. The unsplit model is cut
@@ -34,7 +34,6 @@
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
-#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -367,10 +366,8 @@ public:
       return failure();
     for (size_t g = 0; g < groups.size(); ++g)
       for (size_t j = 0; j + 1 < groups[g].slicing.size(); ++j)
-        if (failed(buildPart(g, j)))
-          return failure();
-    if (failed(buildGather()))
-      return failure();
+        buildPart(g, j);
+    buildGather();
     for (Operation *op : llvm::reverse(ops))
       op->erase();
     eraseUnusedConstants(func.getBody().front());
@@ -378,8 +375,7 @@ public:
     MemoryLedger memory(cluster);
     for (PartOp part : func.getOps<PartOp>()) {
       UnitNeeds needs = needsOf(part);
-      size_t device =
-          cluster.findDevice(part.getUnitDevice()) - cluster.devices.data();
+      size_t device = *cluster.indexOf(part.getUnitDevice());
       if (!memory.fits(device, needs.memoryBytes))
         return memory.refuse(part, part.getId(), needs.memoryBytes,
                              needs.weightBytes);
@@ -393,10 +389,6 @@ private:
   struct Group {
     Operation *layer;
     SmallVector<Operation *> members; // the layer first
-    Slicing slicing;
-  };
-  struct Sliced {
-    size_t group;
     Slicing slicing;
   };
 
@@ -440,7 +432,7 @@ private:
         int64_t channels =
             cast<RankedTensorType>(op->getResult(0).getType()).getDimSize(1);
         groups.push_back({op, {op}, sliceChannels(channels, devices.size())});
-        sliced[op->getResult(0)] = {groups.size() - 1, groups.back().slicing};
+        sliced[op->getResult(0)] = groups.size() - 1;
         continue;
       }
       if (op->getNumResults() != 1)
@@ -451,14 +443,14 @@ private:
         auto it = sliced.find(op->getOperand(0));
         if (it == sliced.end())
           continue;
-        int64_t channels = it->second.slicing.back();
+        size_t g = it->second;
+        int64_t channels = groups[g].slicing.back();
         if (!llvm::all_of(op->getOperands().drop_front(), [&](Value v) {
               return isChannelParameter(v, channels);
             }))
           continue;
-        Sliced s = it->second;
-        groups[s.group].members.push_back(op);
-        sliced[result] = s;
+        groups[g].members.push_back(op);
+        sliced[result] = g;
         continue;
       }
       // So does an element-wise op of two values sliced alike, in the
@@ -467,13 +459,13 @@ private:
         auto a = sliced.find(op->getOperand(0)),
              b = sliced.find(op->getOperand(1));
         if (a == sliced.end() || b == sliced.end() ||
-            a->second.slicing != b->second.slicing ||
+            groups[a->second].slicing != groups[b->second].slicing ||
             op->getOperand(0).getType() != result.getType() ||
             op->getOperand(1).getType() != result.getType())
           continue;
-        Sliced s{std::max(a->second.group, b->second.group), a->second.slicing};
-        groups[s.group].members.push_back(op);
-        sliced[result] = s;
+        size_t g = std::max(a->second, b->second);
+        groups[g].members.push_back(op);
+        sliced[result] = g;
       }
     }
     if (groups.empty())
@@ -520,7 +512,7 @@ private:
     } else if (auto it = sliced.find(v); it != sliced.end()) {
       // The all-gather: every part's slice, joined.
       SmallVector<Value> slices;
-      for (size_t j = 0; j + 1 < it->second.slicing.size(); ++j)
+      for (size_t j = 0; j + 1 < groups[it->second].slicing.size(); ++j)
         slices.push_back(part.input(sliceValues.lookup({v, j})));
       result = slices.size() == 1
                    ? slices.front()
@@ -562,7 +554,7 @@ private:
     return local;
   }
 
-  LogicalResult buildPart(size_t g, size_t j) {
+  void buildPart(size_t g, size_t j) {
     Group &group = groups[g];
     int64_t lo = group.slicing[j], hi = group.slicing[j + 1];
     std::string id = llvm::formatv("l{0}_p{1}", g, j).str();
@@ -617,12 +609,11 @@ private:
     setDevice(unit, cluster.devices[devices[j]]);
     for (auto [v, result] : llvm::zip(outside, unit.getResults()))
       sliceValues[{v, j}] = result;
-    return success();
   }
 
   /// The part on the coordinator that joins the slices of what the model
   /// returns, and computes what follows its last layer.
-  LogicalResult buildGather() {
+  void buildGather() {
     Operation *ret = func.getBody().front().getTerminator();
     auto block = std::make_unique<Block>();
     PartBuilder part(block.get());
@@ -641,7 +632,6 @@ private:
     unit.getBody().push_back(block.release());
     setDevice(unit, cluster.devices[cluster.coordinator]);
     ret->setOperands(unit.getResults());
-    return success();
   }
 
   func::FuncOp func;
@@ -651,7 +641,8 @@ private:
   SmallVector<Operation *> ops;
   SmallVector<Group> groups;
   DenseMap<Operation *, size_t> groupOf;
-  DenseMap<Value, Sliced> sliced;
+  /// The group whose parts hold each sliced value's slices.
+  DenseMap<Value, size_t> sliced;
   /// The function-level value of slice j of each sliced value that
   /// something outside its part reads.
   DenseMap<std::pair<Value, size_t>, Value> sliceValues;

@@ -53,10 +53,11 @@ struct FunctionReport {
   std::optional<PlacementReport> placement;
 };
 
-/// The placement report of `graph`, if --lcp-place placed it; a cluster
-/// description in the IR that does not read is an error.
+/// The placement report of `graph`, whose units `units` reports, if
+/// --lcp-place placed it; a cluster description in the IR that does not
+/// read is an error.
 FailureOr<std::optional<PlacementReport>>
-reportPlacement(const UnitGraph &graph) {
+reportPlacement(const UnitGraph &graph, ArrayRef<UnitReport> units) {
   func::FuncOp func = graph.getFunction();
   auto strategy = func->getAttrOfType<StringAttr>("lcp.placement");
   auto module = func->getParentOfType<ModuleOp>();
@@ -77,9 +78,8 @@ reportPlacement(const UnitGraph &graph) {
   auto deviceIndex = [&](const Unit &u, StringRef name) -> FailureOr<size_t> {
     if (name.empty())
       return cluster->coordinator;
-    for (auto [i, d] : llvm::enumerate(cluster->devices))
-      if (d.name == name)
-        return i;
+    if (std::optional<size_t> index = cluster->indexOf(name))
+      return *index;
     return u.op->emitError() << "is placed on '" << name << "', which cluster '"
                              << cluster->name << "' does not have";
   };
@@ -88,13 +88,12 @@ reportPlacement(const UnitGraph &graph) {
   for (auto [i, arg] : llvm::enumerate(func.getArguments()))
     sim.inputs.push_back({graph.getInputNames()[i], bytesOf(arg.getType())});
   sim.outputs = graph.getOutputNames();
-  for (const Unit &u : graph.getUnits()) {
+  for (auto [u, unitReport] : llvm::zip(graph.getUnits(), units)) {
     FailureOr<size_t> device = deviceIndex(u, u.device);
     if (failed(device))
       return failure();
-    Block &body = u.getBody();
-    int64_t macs = costOfRegions(u.op).macs;
-    int64_t memory = weightBytes(body) + peakActivationBytes(body);
+    int64_t macs = unitReport.cost.macs;
+    int64_t memory = weightBytes(u.getBody()) + unitReport.peakBytes;
     PlacementReport::DeviceRow &row = report.devices[*device];
     ++row.units;
     row.macs += macs;
@@ -125,10 +124,6 @@ FailureOr<FunctionReport> reportFunction(func::FuncOp func) {
   FunctionReport report;
   report.name = func.getSymName().str();
   UnitGraph graph(func);
-  FailureOr<std::optional<PlacementReport>> placement = reportPlacement(graph);
-  if (failed(placement))
-    return failure();
-  report.placement = std::move(*placement);
   for (const Unit &u : graph.getUnits()) {
     UnitReport unit;
     unit.id = u.id;
@@ -142,6 +137,11 @@ FailureOr<FunctionReport> reportFunction(func::FuncOp func) {
   }
   report.total = costOfRegions(func);
   report.peakBytes = peakActivationBytes(func.getBody().front());
+  FailureOr<std::optional<PlacementReport>> placement =
+      reportPlacement(graph, report.units);
+  if (failed(placement))
+    return failure();
+  report.placement = std::move(*placement);
   return report;
 }
 

@@ -11,7 +11,17 @@
 namespace lcp {
 
 Executor::Executor(const Package &package, UnitDriver &driver)
-    : package(package), driver(driver) {}
+    : package(package), driver(driver) {
+  // The runs of units that may go side by side, planned once.
+  const std::vector<UnitInfo> &units = package.units;
+  for (size_t begin = 0; begin < units.size();) {
+    size_t end = begin + 1;
+    while (end < units.size() && readsNoneOf(units[end], begin, end))
+      ++end;
+    runs.push_back({begin, end});
+    begin = end;
+  }
+}
 
 Executor::~Executor() = default;
 
@@ -121,14 +131,11 @@ bool Executor::run(const float *const *inputs, float *const *outputs,
   }
   driver.beginInference();
   bool ok = true;
-  const std::vector<UnitInfo> &units = package.units;
-  for (size_t begin = 0; begin < units.size() && ok;) {
-    size_t end = begin + 1;
-    while (end < units.size() && readsNoneOf(units[end], begin, end))
-      ++end;
+  for (auto [begin, end] : runs) {
     ok = threads > 1 && end - begin > 1 ? runSideBySide(begin, end, error)
                                         : runInOrder(begin, end, error);
-    begin = end;
+    if (!ok)
+      break;
   }
   driver.endInference();
   if (!ok)

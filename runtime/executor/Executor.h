@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lcp {
@@ -59,6 +60,8 @@ private:
   UnitDriver &driver;
   std::map<std::string, Value> values;
   std::vector<UnitCall> calls; // per unit, pointing into `values`
+  /// Consecutive units [begin, end) that read none of each other's results.
+  std::vector<std::pair<size_t, size_t>> runs;
   int threads = 1;
   std::unique_ptr<ThreadPool> pool;
   int poolWorkers = 0;

@@ -84,7 +84,7 @@ public:
     return *d;
   }
 
-  const Object *object_(llvm::StringRef key, bool required) {
+  const Object *objectField(llvm::StringRef key, bool required) {
     const Value *v = object.get(key);
     if (!v) {
       if (required)
@@ -103,8 +103,6 @@ public:
                   .str();
   }
 
-  const std::string &getPath() const { return path; }
-
 private:
   const Object &object;
   std::string path;
@@ -120,8 +118,6 @@ bool isWord(llvm::StringRef s) {
   });
 }
 
-bool isDeviceName(llvm::StringRef name) { return isWord(name); }
-
 /// "family:variant", as registered targets are named.
 bool isTargetName(llvm::StringRef kind) {
   auto [family, variant] = kind.split(':');
@@ -130,11 +126,11 @@ bool isTargetName(llvm::StringRef kind) {
 
 } // namespace
 
-const ClusterDevice *Cluster::findDevice(llvm::StringRef name) const {
-  for (const ClusterDevice &d : devices)
+std::optional<size_t> Cluster::indexOf(llvm::StringRef name) const {
+  for (auto [i, d] : llvm::enumerate(devices))
     if (d.name == name)
-      return &d;
-  return nullptr;
+      return i;
+  return std::nullopt;
 }
 
 llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
@@ -164,11 +160,11 @@ llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
   cluster.description = top.string("description", false);
   if (top.failed())
     return top.takeError();
-  if (!isDeviceName(cluster.name))
+  if (!isWord(cluster.name))
     return fail("name: \"" + cluster.name +
                 "\" is not a name (letters, digits, '_', '-', '.')");
 
-  const Object *network = top.object_("network", true);
+  const Object *network = top.objectField("network", true);
   if (top.failed())
     return top.takeError();
   FieldReader net(*network, "network", fileName,
@@ -209,7 +205,7 @@ llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
     device.bandwidthMbps = bandwidth;
     device.latencyMs = latency;
     if (const Object *link =
-            d.has("link") ? d.object_("link", true) : nullptr) {
+            d.has("link") ? d.objectField("link", true) : nullptr) {
       if (cluster.medium == Cluster::Medium::Shared)
         return fail(path + ".link: a device on a shared medium has the "
                            "medium's link (give it in \"network\")");
@@ -223,7 +219,7 @@ llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
     }
     if (d.failed())
       return d.takeError();
-    if (!isDeviceName(name))
+    if (!isWord(name))
       return fail(path + ".name: \"" + name +
                   "\" is not a name (letters, digits, '_', '-', '.')");
     if (!isTargetName(device.kind))
@@ -254,12 +250,10 @@ llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
   if (top.failed())
     return top.takeError();
   if (!coordinator.empty()) {
-    auto it = llvm::find_if(cluster.devices, [&](const ClusterDevice &d) {
-      return d.name == coordinator;
-    });
-    if (it == cluster.devices.end())
+    std::optional<size_t> index = cluster.indexOf(coordinator);
+    if (!index)
       return fail("coordinator: no device is named \"" + coordinator + "\"");
-    cluster.coordinator = it - cluster.devices.begin();
+    cluster.coordinator = *index;
   }
   return cluster;
 }
@@ -281,13 +275,10 @@ llvm::Expected<Cluster> lcp::loadCluster(llvm::StringRef nameOrPath) {
   };
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       llvm::MemoryBuffer::getFile(nameOrPath, /*IsText=*/true);
-  if (!buffer) {
-    std::string presets;
-    for (const ClusterPreset &preset : kClusterPresets)
-      presets += std::string(presets.empty() ? "" : ", ") + preset.name;
+  if (!buffer)
     return fail("cannot read: " + buffer.getError().message() +
-                " (and no preset is named so; presets: " + presets + ")");
-  }
+                " (and no preset is named so; presets: " +
+                llvm::join(clusterPresetNames(), ", ") + ")");
   if ((*buffer)->getBufferSize() > kMaxFileBytes)
     return fail("is " + std::to_string((*buffer)->getBufferSize()) +
                 " bytes; a cluster description is at most " +

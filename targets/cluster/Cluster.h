@@ -19,6 +19,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,8 @@ struct Cluster {
   /// The device that holds the model's input and receives its outputs.
   size_t coordinator = 0;
 
-  const ClusterDevice *findDevice(llvm::StringRef name) const;
+  /// The index of the device named `name`, if there is one.
+  std::optional<size_t> indexOf(llvm::StringRef name) const;
 };
 
 /// Parses and checks a cluster description; errors name `fileName`, the
