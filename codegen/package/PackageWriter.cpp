@@ -7,6 +7,7 @@
 #include "dialect/UnitGraph.h"
 #include "support/Sha256.h"
 #include "targets/Target.h"
+#include "targets/cluster/Cluster.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/FileSystem.h"
@@ -204,6 +205,14 @@ LogicalResult PackageBuilder::writeManifest(PackageBuild &build) {
   manifest.model = options.modelName;
   manifest.target = options.target->getName().str();
   manifest.generator = "lcp " LCP_VERSION_STRING;
+  if (auto module = func->getParentOfType<ModuleOp>())
+    if (auto cluster = module->getAttrOfType<StringAttr>("lcp.cluster")) {
+      llvm::Expected<Cluster> parsed =
+          parseCluster(cluster.getValue(), "lcp.cluster");
+      if (!parsed)
+        return func.emitError() << llvm::toString(parsed.takeError());
+      manifest.coordinator = parsed->devices[parsed->coordinator].name;
+    }
   auto modelTensor = [&](bool input, unsigned i, Type type) {
     TensorInfo t;
     t.name = modelValueName(input, i);

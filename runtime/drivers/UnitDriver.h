@@ -2,8 +2,9 @@
 //
 // The executor (runtime/executor) decides which unit runs when and owns the
 // values; a driver runs one unit's code on its device. Halide CPU code is
-// the first driver (HalideCpuDriver); an FPGA or a remote device is another
-// implementation of the same interface.
+// the first driver (HalideCpuDriver); remote devices (RemoteDriver, in
+// runtime/distributed) and an FPGA are other implementations of the same
+// interface.
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,6 +58,22 @@ public:
   /// Called from several threads at once for units that run side by side.
   virtual bool run(const UnitCall &call, const LoopPlacement &loops,
                    std::string &error) = 0;
+
+  /// Where unit `index` of the bound package runs: -1 for this process
+  /// (units of a run go side by side on its threads), else a device of
+  /// the driver's. Units of one run on the same device go to runGroup
+  /// together, so that a value they share crosses to the device once.
+  virtual int deviceOf(size_t index) const { return -1; }
+
+  /// Runs `calls`, units of one run on device `device` (>= 0), in order.
+  /// Called from several threads at once for different devices.
+  virtual bool runGroup(int device, const std::vector<const UnitCall *> &calls,
+                        std::string &error) {
+    for (const UnitCall *call : calls)
+      if (!run(*call, LoopPlacement{nullptr, 0}, error))
+        return false;
+    return true;
+  }
 
   /// Called around each inference (from the thread that runs it).
   virtual void beginInference() {}

@@ -14,13 +14,30 @@ Executor::Executor(const Package &package, UnitDriver &driver)
     : package(package), driver(driver) {
   // The runs of units that may go side by side, planned once.
   const std::vector<UnitInfo> &units = package.units;
+  size_t widest = 0;
   for (size_t begin = 0; begin < units.size();) {
     size_t end = begin + 1;
     while (end < units.size() && readsNoneOf(units[end], begin, end))
       ++end;
-    runs.push_back({begin, end});
+    Run run;
+    for (size_t i = begin; i < end; ++i) {
+      int device = driver.deviceOf(i);
+      auto same = std::find_if(
+          run.groups.begin(), run.groups.end(),
+          [&](const Group &g) { return device >= 0 && g.device == device; });
+      if (same == run.groups.end())
+        run.groups.push_back({device, {i}});
+      else
+        same->units.push_back(i);
+      run.remote |= device >= 0;
+    }
+    if (run.remote)
+      widest = std::max(widest, run.groups.size());
+    runs.push_back(std::move(run));
     begin = end;
   }
+  if (widest > 1)
+    remotePool = std::make_unique<ThreadPool>(static_cast<int>(widest) - 1);
 }
 
 Executor::~Executor() = default;
@@ -86,23 +103,34 @@ ThreadPool &Executor::threadPool() {
   return *pool;
 }
 
-bool Executor::runInOrder(size_t begin, size_t end, std::string &error) {
+bool Executor::runGroup(const Group &group, const LoopPlacement &loops,
+                        std::string &error) {
+  if (group.device < 0)
+    return driver.run(calls[group.units.front()], loops, error);
+  std::vector<const UnitCall *> groupCalls;
+  for (size_t i : group.units)
+    groupCalls.push_back(&calls[i]);
+  return driver.runGroup(group.device, groupCalls, error);
+}
+
+bool Executor::runInOrder(const Run &run, std::string &error) {
   LoopPlacement loops{threads > 1 ? &threadPool() : nullptr, threads};
-  for (size_t i = begin; i < end; ++i)
-    if (!driver.run(calls[i], loops, error))
+  for (const Group &group : run.groups)
+    if (!runGroup(group, loops, error))
       return false;
   return true;
 }
 
-bool Executor::runSideBySide(size_t begin, size_t end, std::string &error) {
+bool Executor::runSideBySide(const Run &run, ThreadPool &sideBySide,
+                             std::string &error) {
   std::atomic<bool> ok{true};
   std::mutex errorLock;
-  threadPool().parallelFor(end - begin, [&](size_t k) {
-    std::string unitError;
-    if (!driver.run(calls[begin + k], LoopPlacement{nullptr, 0}, unitError)) {
+  sideBySide.parallelFor(run.groups.size(), [&](size_t k) {
+    std::string groupError;
+    if (!runGroup(run.groups[k], LoopPlacement{nullptr, 0}, groupError)) {
       std::lock_guard<std::mutex> guard(errorLock);
       if (ok.exchange(false))
-        error = unitError;
+        error = groupError;
     }
   });
   return ok;
@@ -131,9 +159,13 @@ bool Executor::run(const float *const *inputs, float *const *outputs,
   }
   driver.beginInference();
   bool ok = true;
-  for (auto [begin, end] : runs) {
-    ok = threads > 1 && end - begin > 1 ? runSideBySide(begin, end, error)
-                                        : runInOrder(begin, end, error);
+  for (const Run &run : runs) {
+    if (run.groups.size() > 1 && run.remote)
+      ok = runSideBySide(run, *remotePool, error);
+    else if (run.groups.size() > 1 && threads > 1)
+      ok = runSideBySide(run, threadPool(), error);
+    else
+      ok = runInOrder(run, error);
     if (!ok)
       break;
   }

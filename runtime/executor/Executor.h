@@ -6,7 +6,10 @@
 // each other's results (an LCP model's branches, the parts of one layer
 // under channel placement) run side by side when there are several
 // threads, each single-threaded inside. A unit alone (a stem, the merge, a
-// whole model) spreads its loops over every thread.
+// whole model) spreads its loops over every thread. Units that the driver
+// places on other devices (runtime/distributed) go to it in one group per
+// device and run, each device's group on a thread of its own, beside the
+// units of this process.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,9 +49,22 @@ public:
            std::string &error);
 
 private:
+  /// Units of one run that go to the driver together: one unit of this
+  /// process, or every unit of the run on one of the driver's devices.
+  struct Group {
+    int device = -1;
+    std::vector<size_t> units;
+  };
+  struct Run {
+    std::vector<Group> groups;
+    bool remote = false; // some group runs on another device
+  };
+
   bool readsNoneOf(const UnitInfo &unit, size_t begin, size_t end) const;
-  bool runInOrder(size_t begin, size_t end, std::string &error);
-  bool runSideBySide(size_t begin, size_t end, std::string &error);
+  bool runGroup(const Group &group, const LoopPlacement &loops,
+                std::string &error);
+  bool runInOrder(const Run &run, std::string &error);
+  bool runSideBySide(const Run &run, ThreadPool &pool, std::string &error);
   ThreadPool &threadPool();
 
   struct Value {
@@ -60,11 +76,14 @@ private:
   UnitDriver &driver;
   std::map<std::string, Value> values;
   std::vector<UnitCall> calls; // per unit, pointing into `values`
-  /// Consecutive units [begin, end) that read none of each other's results.
-  std::vector<std::pair<size_t, size_t>> runs;
+  /// Consecutive units that read none of each other's results, grouped by
+  /// device; planned once.
+  std::vector<Run> runs;
   int threads = 1;
   std::unique_ptr<ThreadPool> pool;
   int poolWorkers = 0;
+  /// Waits on the devices of runs with remote groups, one thread each.
+  std::unique_ptr<ThreadPool> remotePool;
 };
 
 } // namespace lcp

@@ -205,8 +205,17 @@ bool parseManifestSchema(const std::string &text, Manifest &p,
                                  std::to_string(kPackageVersion) + ")");
   if (!r.string(m, "model", "top level", p.model) ||
       !r.string(m, "target", "top level", p.target) ||
-      !r.string(m, "generator", "top level", p.generator, /*optional=*/true))
+      !r.string(m, "generator", "top level", p.generator, /*optional=*/true) ||
+      !r.string(m, "coordinator", "top level", p.coordinator,
+                /*optional=*/true))
     return false;
+  // The target's own fields ("halide_target"): the other top-level strings.
+  for (auto it = m.begin(); it != m.end(); ++it)
+    if (it.value().is_string() &&
+        !std::set<std::string>{"format", "model", "target", "generator",
+                               "coordinator"}
+             .count(it.key()))
+      p.targetFields[it.key()] = it.value().get<std::string>();
   for (const char *key : {"inputs", "outputs", "units"})
     if (!m.contains(key) || !m[key].is_array() || m[key].empty())
       return r.fail("top level", std::string("missing or empty '") + key + "'");
@@ -417,6 +426,8 @@ std::string writeManifest(const Manifest &manifest) {
             {"outputs", std::move(outputs)},   {"units", std::move(units)},
             {"weights", std::move(weights)},   {"quantization", nullptr},
             {"files", manifest.checksums}};
+  if (!manifest.coordinator.empty())
+    m["coordinator"] = manifest.coordinator;
   for (const auto &[key, value] : manifest.targetFields)
     m[key] = value;
   return m.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
@@ -578,7 +589,8 @@ bool parseSafetensors(const std::vector<char> &bytes,
   return true;
 }
 
-bool loadPackage(const std::string &dir, Package &p, std::string &error) {
+bool loadPackage(const std::string &dir, Package &p, std::string &error,
+                 const std::vector<std::string> *only) {
   p = Package();
   p.dir = dir;
   const char *notPackage = "is this an lcp package?";
@@ -604,6 +616,8 @@ bool loadPackage(const std::string &dir, Package &p, std::string &error) {
   }
   // Every listed file must be there, inside the package, with its checksum.
   for (const auto &[path, expected] : p.checksums) {
+    if (only && std::find(only->begin(), only->end(), path) == only->end())
+      continue;
     std::vector<char> bytes;
     if (!resolveInPackage(root, dir, path, "listed in manifest.json", resolved,
                           error))

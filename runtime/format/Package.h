@@ -67,6 +67,9 @@ struct Manifest {
   std::string model;
   std::string target;
   std::string generator; // "lcp <version>"
+  /// The placement's coordinator device (the process that holds the input
+  /// and runs the units placed there), or "" for an unplaced package.
+  std::string coordinator;
   /// Top-level string fields the target adds (the cpu targets:
   /// "halide_target").
   std::map<std::string, std::string> targetFields;
@@ -113,9 +116,12 @@ std::string writeSafetensors(std::vector<StoredTensor> tensors);
 
 /// Reads and checks `dir`/manifest.json and the weights: the schema, the
 /// checksums of every listed file, and that every weight has the size its
-/// shape needs. On failure returns false with `error` naming the file and
-/// the problem.
-bool loadPackage(const std::string &dir, Package &package, std::string &error);
+/// shape needs. With `only`, just the listed files of it are read and
+/// checked (a worker receives the weights and the code it runs, not the
+/// sources). On failure returns false with `error` naming the file and the
+/// problem.
+bool loadPackage(const std::string &dir, Package &package, std::string &error,
+                 const std::vector<std::string> *only = nullptr);
 
 /// Parses a safetensors image (dtypes F32, I8, I16, I32) into `weights`,
 /// pointing into `bytes`.

@@ -78,6 +78,61 @@ lcp_status lcp_model_set_threads(lcp_model *model, int threads);
 lcp_status lcp_model_run(lcp_model *model, const float *const *inputs,
                          float *const *outputs);
 
+/* Several inferences at once: lcp_model_run_many keeps up to `count`
+ * in flight (each with buffers of its own), so that with distributed
+ * execution one inference's branches run on the workers while another's
+ * merge runs here, and pipelined stages overlap. Default 1. */
+lcp_status lcp_model_set_in_flight(lcp_model *model, int count);
+
+/* Runs `count` inferences: inputs[k * num_inputs + i] is input i of
+ * inference k, outputs[k * num_outputs + j] its output j. Returns when all
+ * are done; on failure the first error. */
+lcp_status lcp_model_run_many(lcp_model *model, int count,
+                              const float *const *inputs,
+                              float *const *outputs);
+
+/* Distributed execution: the package's units placed on other devices (or,
+ * for an unplaced package, its branches) run on lcp-workers, which receive
+ * the package's code and weights from this process. */
+typedef struct lcp_distributed_options {
+  /* Comma-separated "host:port" (taking the placement's devices in order)
+   * or "device=host:port". */
+  const char *workers;
+  /* The workers' shared token, or NULL. Required off loopback. */
+  const char *token;
+  /* PEM file of the authority that signed the workers' TLS certificates,
+   * or NULL for plaintext (loopback only, unless insecure). */
+  const char *tls_ca;
+  /* Non-zero allows non-loopback workers without TLS and token. */
+  int insecure;
+  /* Deadline of one call to a worker in milliseconds (0: 10000); a worker
+   * that misses it is routed around. */
+  int deadline_ms;
+} lcp_distributed_options;
+
+/* As lcp_model_load, and connects to the workers of `options`. A worker
+ * that fails, times out or answers wrongly has its units run again on
+ * another worker or here; one that comes back rejoins. Returns
+ * LCP_ERROR_ARGUMENT for bad options, a worker that refuses the token or
+ * cannot run the package's code, and when the runtime was built without
+ * gRPC. */
+lcp_status lcp_model_load_distributed(const char *package_dir,
+                                      const lcp_distributed_options *options,
+                                      lcp_model **model);
+
+typedef struct lcp_distributed_stats {
+  int workers, live;
+  uint64_t calls;     /* answered Run calls */
+  uint64_t failures;  /* calls that failed, timed out or answered wrongly */
+  uint64_t failovers; /* unit groups run elsewhere than their own worker */
+  uint64_t bytes_sent, bytes_received; /* tensor bytes */
+} lcp_distributed_stats;
+
+/* What the workers did so far; all zero for a model that is not
+ * distributed. */
+lcp_status lcp_model_distributed_stats(const lcp_model *model,
+                                       lcp_distributed_stats *stats);
+
 /* The message of the last error in this thread. */
 const char *lcp_last_error(void);
 

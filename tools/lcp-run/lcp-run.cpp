@@ -2,9 +2,11 @@
 //
 //   lcp-run MODEL --input in.npy [--input ...] [--output out.npy ...]
 //
-// MODEL is .onnx, .mlir or .mlirbc. For a model whose batch is 1, inputs
-// whose first dimension is N run as N samples one after another, and the
-// outputs are stacked along that dimension.
+// MODEL is .onnx, .mlir or .mlirbc, run by the reference evaluator, or a
+// package folder, run by the runtime: here, or across lcp-workers with
+// --workers (docs/Distributed.md). For a model whose batch is 1, inputs
+// whose first dimension is N run as N samples (one after another, or up to
+// --in-flight at once), and the outputs are stacked along that dimension.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +24,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -57,6 +60,38 @@ static cl::opt<int> threads(
     cl::desc("Threads for a package, also spelled --threads: branches run "
              "in parallel (default 1)"),
     cl::init(1), cl::cat(runCategory));
+static cl::opt<std::string> workers(
+    "workers",
+    cl::desc("Run a package across lcp-workers: comma-separated host:port "
+             "(taking the placement's devices in order; an unplaced "
+             "package's branches round-robin) or device=host:port"),
+    cl::value_desc("list"), cl::cat(runCategory));
+static cl::opt<std::string>
+    tokenFile("token-file", cl::desc("The workers' shared token (a file)"),
+              cl::value_desc("file"), cl::cat(runCategory));
+static cl::opt<std::string>
+    tlsCa("tls-ca",
+          cl::desc("PEM file of the authority that signed the workers' TLS "
+                   "certificates (connects with TLS)"),
+          cl::value_desc("file"), cl::cat(runCategory));
+static cl::opt<bool>
+    insecure("insecure",
+             cl::desc("Allow workers off loopback without TLS and token"),
+             cl::init(false), cl::cat(runCategory));
+static cl::opt<int> deadlineMs(
+    "deadline-ms",
+    cl::desc("Deadline of one call to a worker; a worker that misses it is "
+             "routed around (default 10000)"),
+    cl::init(10000), cl::cat(runCategory));
+static cl::opt<int> inFlight(
+    "in-flight",
+    cl::desc("Inferences in flight at once over the samples (a package; "
+             "default 1)"),
+    cl::init(1), cl::cat(runCategory));
+static cl::opt<bool>
+    printStats("worker-stats",
+               cl::desc("Print what the workers did (calls, failovers, bytes)"),
+               cl::init(false), cl::cat(runCategory));
 static cl::opt<unsigned> repeat(
     "repeat",
     cl::desc("Run each sample this many times and print timings (packages)"),
@@ -84,6 +119,16 @@ public:
   /// Runs one batch-shaped sample; false after printing an error.
   virtual bool run(ArrayRef<lcp::HostTensor> inputs,
                    std::vector<lcp::HostTensor> &outputs) = 0;
+  /// Runs every sample of `inputs`, one after another unless the runner
+  /// overlaps them.
+  virtual bool runAll(const std::vector<std::vector<lcp::HostTensor>> &inputs,
+                      std::vector<std::vector<lcp::HostTensor>> &outputs) {
+    outputs.resize(inputs.size());
+    for (size_t k = 0; k < inputs.size(); ++k)
+      if (!run(inputs[k], outputs[k]))
+        return false;
+    return true;
+  }
 };
 
 class ReferenceRunner : public Runner {
@@ -112,8 +157,29 @@ class PackageRunner : public Runner {
 public:
   ~PackageRunner() override { lcp_model_free(model); }
   bool load(const std::string &dir, int threads) {
-    if (lcp_model_load(dir.c_str(), &model) != LCP_OK ||
-        lcp_model_set_threads(model, threads) != LCP_OK) {
+    lcp_status status;
+    if (workers.empty()) {
+      status = lcp_model_load(dir.c_str(), &model);
+    } else {
+      std::string token;
+      if (!tokenFile.empty()) {
+        auto buffer = llvm::MemoryBuffer::getFile(tokenFile);
+        if (!buffer) {
+          llvm::errs() << tokenFile << ": error: cannot read the token\n";
+          return false;
+        }
+        token = (*buffer)->getBuffer().rtrim("\r\n").str();
+      }
+      lcp_distributed_options options{};
+      options.workers = workers.c_str();
+      options.token = token.empty() ? nullptr : token.c_str();
+      options.tls_ca = tlsCa.empty() ? nullptr : tlsCa.c_str();
+      options.insecure = insecure;
+      options.deadline_ms = deadlineMs;
+      status = lcp_model_load_distributed(dir.c_str(), &options, &model);
+    }
+    if (status != LCP_OK || lcp_model_set_threads(model, threads) != LCP_OK ||
+        lcp_model_set_in_flight(model, inFlight) != LCP_OK) {
       llvm::errs() << "error: " << lcp_last_error() << "\n";
       return false;
     }
@@ -148,6 +214,47 @@ public:
       return false;
     }
     return true;
+  }
+  bool runAll(const std::vector<std::vector<lcp::HostTensor>> &inputs,
+              std::vector<std::vector<lcp::HostTensor>> &outputs) override {
+    if (inFlight == 1)
+      return Runner::runAll(inputs, outputs);
+    std::vector<const float *> in;
+    std::vector<float *> out;
+    outputs.assign(inputs.size(), {});
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      for (const lcp::HostTensor &t : inputs[k])
+        in.push_back(t.f32.data());
+      for (const std::vector<int64_t> &shape : outputShapes)
+        outputs[k].emplace_back(shape);
+      for (lcp::HostTensor &t : outputs[k])
+        out.push_back(t.f32.data());
+    }
+    auto start = std::chrono::steady_clock::now();
+    lcp_status status = lcp_model_run_many(
+        model, static_cast<int>(inputs.size()), in.data(), out.data());
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    if (status != LCP_OK) {
+      llvm::errs() << "error: " << lcp_last_error() << "\n";
+      return false;
+    }
+    if (repeat > 1)
+      llvm::outs() << llvm::formatv(
+          "throughput: {0} inferences, {1} in flight: {2:f3} ms, {3:f1} "
+          "per second\n",
+          inputs.size(), inFlight, ms, 1000.0 * inputs.size() / ms);
+    return true;
+  }
+  void printDistributedStats() const {
+    lcp_distributed_stats stats;
+    lcp_model_distributed_stats(model, &stats);
+    llvm::outs() << llvm::formatv(
+        "workers: {0} ({1} live), {2} calls, {3} failures, {4} failovers, "
+        "{5} bytes sent, {6} received\n",
+        stats.workers, stats.live, stats.calls, stats.failures, stats.failovers,
+        stats.bytes_sent, stats.bytes_received);
   }
   std::vector<double> times;
 
@@ -242,10 +349,11 @@ int main(int argc, char **argv) {
       return 1;
     runner = std::move(package);
   } else {
-    if (threads != 1 || repeat != 1) {
+    if (threads != 1 || repeat != 1 || inFlight != 1 || !workers.empty()) {
       llvm::errs() << modelPath
-                   << ": error: --threads and --repeat time compiled "
-                      "packages; the reference evaluator runs once\n";
+                   << ": error: --threads, --repeat, --in-flight and "
+                      "--workers are for compiled packages; the reference "
+                      "evaluator runs once, here\n";
       return 1;
     }
     lcp::OnnxImportOptions options = lcp::modelLoadOptionsFromCL();
@@ -288,15 +396,20 @@ int main(int argc, char **argv) {
   if (!planRun(runner->inputShapes, inputs, plan))
     return 1;
 
-  std::vector<lcp::HostTensor> outputs(numOutputs);
+  // Every sample, `repeat` times over.
+  std::vector<std::vector<lcp::HostTensor>> runInputs, runResults;
   for (int64_t k = 0; k < plan.samples; ++k) {
     std::vector<lcp::HostTensor> sampleInputs;
     for (const lcp::HostTensor &input : inputs)
       sampleInputs.push_back(plan.batched ? lcp::sampleOf(input, k) : input);
-    std::vector<lcp::HostTensor> results;
     for (unsigned r = 0; r < repeat; ++r)
-      if (!runner->run(sampleInputs, results))
-        return 1;
+      runInputs.push_back(sampleInputs);
+  }
+  if (!runner->runAll(runInputs, runResults))
+    return 1;
+  std::vector<lcp::HostTensor> outputs(numOutputs);
+  for (int64_t k = 0; k < plan.samples; ++k) {
+    std::vector<lcp::HostTensor> &results = runResults[k * repeat];
     for (unsigned j = 0; j < numOutputs; ++j) {
       lcp::HostTensor &result = results[j];
       if (!plan.batched) {
@@ -319,8 +432,10 @@ int main(int argc, char **argv) {
                             result.f32.end());
     }
   }
-  if (auto *package = dynamic_cast<PackageRunner *>(runner.get());
-      package && repeat > 1) {
+  auto *package = dynamic_cast<PackageRunner *>(runner.get());
+  if (package && printStats)
+    package->printDistributedStats();
+  if (package && repeat > 1 && inFlight == 1) {
     // The first run of each sample warms up; the rest are timed.
     std::vector<double> timed;
     for (size_t i = 0; i < package->times.size(); ++i)
