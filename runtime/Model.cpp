@@ -250,6 +250,29 @@ const int64_t *lcp_model_output_shape(const lcp_model *m, int i) {
   return t ? t->shape.data() : nullptr;
 }
 
+lcp_status lcp_model_worker_stats(const lcp_model *m, int index,
+                                  lcp_worker_stats *stats) {
+  if (!m || !stats)
+    return fail(LCP_ERROR_ARGUMENT, "lcp_model_worker_stats: null argument");
+#ifdef LCP_RUNTIME_DISTRIBUTED
+  if (m->remote) {
+    std::vector<lcp::distributed::WorkerStats> all = m->remote->stats();
+    if (index >= 0 && static_cast<size_t>(index) < all.size()) {
+      const lcp::distributed::WorkerStats &w = all[index];
+      stats->address = m->remote->address(index);
+      stats->live = w.live;
+      stats->joins = w.joins;
+      stats->calls = w.calls;
+      stats->calls_since_join = w.callsSinceJoin;
+      stats->failures = w.failures;
+      return LCP_OK;
+    }
+  }
+#endif
+  return fail(LCP_ERROR_ARGUMENT,
+              "lcp_model_worker_stats: no worker " + std::to_string(index));
+}
+
 lcp_status lcp_model_set_threads(lcp_model *m, int threads) {
   if (!m || threads < 1)
     return fail(LCP_ERROR_ARGUMENT, "lcp_model_set_threads: need a model and "

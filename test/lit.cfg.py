@@ -2,6 +2,7 @@
 # lit configuration of lcp's regression tests.
 
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -52,3 +53,12 @@ config.substitutions.append(("%zoo", os.path.join(
 llvm_config.add_tool_substitutions(
     ["lcp-opt", "lcp-run", "lcp-compile", "lcp-runtime-stress"],
     [config.lcp_tools_dir])
+
+# The distributed runtime (built when gRPC is installed): N lcp-workers on
+# loopback for the length of one command (distributed/with-workers.py).
+worker = os.path.join(config.lcp_tools_dir, "lcp-worker")
+if os.path.exists(worker):
+    config.available_features.add("distributed")
+    config.substitutions.append(("%with-workers", "{0} {1} --worker {2}".format(
+        sys.executable, os.path.join(config.test_source_root, "distributed",
+                                     "with-workers.py"), worker)))

@@ -69,6 +69,8 @@ public:
     std::lock_guard<std::mutex> guard(lock);
     backoffMs = kFirstBackoffMs;
     live = true;
+    ++stats.joins;
+    stats.callsSinceJoin = 0;
   }
   bool dueForProbe() const {
     std::lock_guard<std::mutex> guard(lock);
@@ -77,6 +79,7 @@ public:
   void count(uint64_t sent, uint64_t received) {
     std::lock_guard<std::mutex> guard(lock);
     ++stats.calls;
+    ++stats.callsSinceJoin;
     stats.bytesSent += sent;
     stats.bytesReceived += received;
   }
@@ -406,6 +409,10 @@ bool RemoteDriver::waitAllLive(int ms) const {
       return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+const char *RemoteDriver::address(size_t index) const {
+  return workers.at(index)->address.c_str();
 }
 
 std::vector<WorkerStats> RemoteDriver::stats() const {

@@ -61,6 +61,9 @@ struct WorkerStats {
   std::string address;
   bool live = false;
   uint64_t calls = 0, failures = 0, bytesSent = 0, bytesReceived = 0;
+  /// Times it became live (1 after a clean start; more after rejoins), and
+  /// the calls it answered since the last.
+  uint64_t joins = 0, callsSinceJoin = 0;
   /// The last failure, if any.
   std::string lastError;
 };
@@ -88,6 +91,8 @@ public:
                 std::string &error) override;
 
   std::vector<WorkerStats> stats() const;
+  /// Worker `index`'s address, for as long as the driver lives.
+  const char *address(size_t index) const;
   /// Groups that ran on a worker other than their own, or locally.
   uint64_t failovers() const { return failoverCount; }
   /// Whether every worker is live (waits up to `ms` for down ones).

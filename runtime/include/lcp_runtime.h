@@ -133,6 +133,19 @@ typedef struct lcp_distributed_stats {
 lcp_status lcp_model_distributed_stats(const lcp_model *model,
                                        lcp_distributed_stats *stats);
 
+typedef struct lcp_worker_stats {
+  const char *address; /* valid while the model lives */
+  int live;
+  uint64_t joins;            /* times it became live; >1 after rejoining */
+  uint64_t calls;            /* Run calls it answered */
+  uint64_t calls_since_join; /* ... since it last became live */
+  uint64_t failures;
+} lcp_worker_stats;
+
+/* One worker's part: index from 0 to lcp_distributed_stats.workers - 1. */
+lcp_status lcp_model_worker_stats(const lcp_model *model, int index,
+                                  lcp_worker_stats *stats);
+
 /* The message of the last error in this thread. */
 const char *lcp_last_error(void);
 

@@ -255,6 +255,15 @@ public:
         "{5} bytes sent, {6} received\n",
         stats.workers, stats.live, stats.calls, stats.failures, stats.failovers,
         stats.bytes_sent, stats.bytes_received);
+    for (int i = 0; i < stats.workers; ++i) {
+      lcp_worker_stats w;
+      lcp_model_worker_stats(model, i, &w);
+      llvm::outs() << llvm::formatv(
+          "worker {0} {1}: {2}, joined {3} time(s), {4} calls ({5} since it "
+          "joined), {6} failures\n",
+          i, w.address, w.live ? "live" : "down", w.joins, w.calls,
+          w.calls_since_join, w.failures);
+    }
   }
   std::vector<double> times;
 
