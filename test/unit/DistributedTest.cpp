@@ -495,15 +495,19 @@ TEST_P(Failover, RoutesAroundAWorkerThatAnswersWrongly) {
   server->Shutdown(std::chrono::system_clock::now());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Faults, Failover,
-    ::testing::Values(FaultyWorker::Fault::WrongShape,
-                      FaultyWorker::Fault::WrongCount,
-                      FaultyWorker::Fault::Stall, FaultyWorker::Fault::Error),
-    [](const auto &info) {
-      const char *names[] = {"WrongShape", "WrongCount", "Stall", "Error"};
-      return std::string(names[static_cast<int>(info.param)]);
-    });
+std::string
+faultName(const ::testing::TestParamInfo<FaultyWorker::Fault> &info) {
+  static const char *const names[] = {"WrongShape", "WrongCount", "Stall",
+                                      "Error"};
+  return names[static_cast<int>(info.param)];
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, Failover,
+                         ::testing::Values(FaultyWorker::Fault::WrongShape,
+                                           FaultyWorker::Fault::WrongCount,
+                                           FaultyWorker::Fault::Stall,
+                                           FaultyWorker::Fault::Error),
+                         faultName);
 
 TEST(Tls, EncryptsAndRefusesPlaintext) {
   std::string dir =
