@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     *) readers+=("$1"); shift ;;
   esac
 done
-[ ${#readers[@]} -gt 0 ] || readers=(onnx mlir npy manifest safetensors cluster)
+[ ${#readers[@]} -gt 0 ] || readers=(onnx mlir npy manifest safetensors cluster tensor-message)
 
 build=build-asan
 work=$build/fuzz-work

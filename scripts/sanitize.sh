@@ -2,8 +2,9 @@
 # Builds and runs lcp's checks under the sanitizers (docs/Security.md):
 #
 #   asan  AddressSanitizer + UndefinedBehaviorSanitizer over the readers, the
-#         importer, the evaluator and the package format: the unit tests, the
-#         ONNX conformance runner, the replay of every fuzz regression and a
+#         importer, the evaluator, the package format and the distributed
+#         runtime: the unit tests, the ONNX conformance runner, the replay of
+#         every fuzz regression, 10,000 inferences across 4 workers, and a
 #         bounded fuzzing run (--fuzz-time seconds per target, default 60).
 #   tsan  ThreadSanitizer over the threaded executor: lcp-runtime-stress runs
 #         10,000 inferences of a split model, two models from two threads.
@@ -35,12 +36,29 @@ for preset in "${presets[@]}"; do
   asan)
     ninja -C "$build" -j2 lcp-unit-tests lcp-onnx-conformance \
       lcp-fuzz-onnx lcp-fuzz-mlir lcp-fuzz-npy lcp-fuzz-manifest \
-      lcp-fuzz-safetensors lcp-fuzz-cluster lcp-cluster-tests
-    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+      lcp-fuzz-safetensors lcp-fuzz-cluster lcp-cluster-tests \
+      lcp-fuzz-tensor-message lcp-distributed-tests lcp-worker \
+      lcp-runtime-stress
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:malloc_context_size=3
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     echo "== asan: unit tests, conformance and fuzz regressions"
+    # The distributed tests' package, compiled by the default build (the
+    # compiler is not built under ASan here).
+    rm -rf "$build/test/distributed-package"
+    build/bin/lcp-compile -q test/models/lenet_split4.onnx \
+      --lcp-outline-branches -o "$build/test/distributed-package"
     ctest --test-dir "$build" -E dialect-doc-up-to-date \
-      --output-on-failure || status=1
+      -FS distributed_package --output-on-failure || status=1
+    # The coordinator and its 4 workers all under ASan and LSan: a worker
+    # that leaks or errs exits non-zero when stopped, which fails the run.
+    echo "== asan: 10,000 inferences across 4 workers"
+    package=$build/distributed-package
+    rm -rf "$package"
+    build/bin/lcp-compile -q test/models/lenet_split4.onnx \
+      --lcp-outline-branches -o "$package"
+    python3 test/distributed/with-workers.py --worker "$build/bin/lcp-worker" \
+      --count 4 -- "$build/bin/lcp-runtime-stress" "$package" --runs 10000 \
+      --models 2 --threads 1 --workers @WORKERS@ || status=1
     echo "== asan: ${fuzz_time} s of fuzzing per target"
     scripts/fuzz.sh --time "$fuzz_time" || status=1
     ;;

@@ -142,6 +142,69 @@ std::vector<std::string> groupInputs(const Manifest &manifest,
   return needed;
 }
 
+ManifestIndex::ManifestIndex(const Manifest &manifest) : manifest(manifest) {
+  for (const TensorInfo &t : manifest.inputs)
+    values[t.value] = &t;
+  for (size_t i = 0; i < manifest.units.size(); ++i) {
+    units[manifest.units[i].id] = i;
+    for (const TensorInfo &t : manifest.units[i].outputs)
+      values[t.value] = &t;
+  }
+}
+
+bool checkRunRequest(const ManifestIndex &index, const RunRequest &request,
+                     CheckedRun &run, std::string &error) {
+  run = CheckedRun();
+  if (request.units().empty()) {
+    error = "no units given";
+    return false;
+  }
+  for (const std::string &id : request.units()) {
+    auto it = index.units.find(id);
+    if (it == index.units.end()) {
+      error = "the package has no unit '" + id.substr(0, 64) + "'";
+      return false;
+    }
+    if (std::find(run.units.begin(), run.units.end(), it->second) !=
+        run.units.end()) {
+      error = "unit '" + id + "' is given twice";
+      return false;
+    }
+    run.units.push_back(it->second);
+  }
+  std::vector<std::string> needed = groupInputs(index.manifest, run.units);
+  if (static_cast<size_t>(request.inputs_size()) != needed.size()) {
+    error = std::to_string(request.inputs_size()) +
+            " input tensors, the units read " + std::to_string(needed.size());
+    return false;
+  }
+  for (size_t i = 0; i < needed.size(); ++i) {
+    const TensorInfo *info = index.values.at(needed[i]);
+    if (!checkTensor(request.inputs(static_cast<int>(i)), *info, error))
+      return false;
+    run.inputs.push_back(info);
+  }
+  return true;
+}
+
+bool checkRunReply(const Manifest &manifest, const std::vector<size_t> &units,
+                   const RunReply &reply, std::string &error) {
+  size_t expected = 0;
+  for (size_t index : units)
+    expected += manifest.units[index].outputs.size();
+  if (static_cast<size_t>(reply.outputs_size()) != expected) {
+    error = std::to_string(reply.outputs_size()) + " results, expected " +
+            std::to_string(expected);
+    return false;
+  }
+  int k = 0;
+  for (size_t index : units)
+    for (const TensorInfo &t : manifest.units[index].outputs)
+      if (!checkTensor(reply.outputs(k++), t, error))
+        return false;
+  return true;
+}
+
 void fillTensor(Tensor &message, const TensorInfo &info, const void *data,
                 size_t bytes) {
   message.set_value(info.value);

@@ -15,6 +15,7 @@
 #include "runtime/format/Package.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,32 @@ bool isLoopback(const std::string &address);
 /// `error` saying what differs.
 bool checkTensor(const Tensor &message, const TensorInfo &expected,
                  std::string &error);
+
+/// A manifest's units and values by name, for checking messages.
+struct ManifestIndex {
+  explicit ManifestIndex(const Manifest &manifest);
+  const Manifest &manifest;
+  std::map<std::string, size_t> units;
+  std::map<std::string, const TensorInfo *> values;
+};
+
+/// A Run request as checked against the manifest: the units it names, in
+/// order, and the description of each input it carries (one for one).
+struct CheckedRun {
+  std::vector<size_t> units;
+  std::vector<const TensorInfo *> inputs;
+};
+
+/// Checks that `request` names known units, each once, and carries exactly
+/// the values they read from outside the group, each as the manifest
+/// describes it. On failure returns false with `error`.
+bool checkRunRequest(const ManifestIndex &index, const RunRequest &request,
+                     CheckedRun &run, std::string &error);
+
+/// Checks that `reply` holds every result of `units`, in order, each as the
+/// manifest describes it.
+bool checkRunReply(const Manifest &manifest, const std::vector<size_t> &units,
+                   const RunReply &reply, std::string &error);
 
 /// The values that units `order` of `manifest`, run in that order, read
 /// from outside the group, in order of first use: what a Run request

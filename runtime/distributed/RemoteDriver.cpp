@@ -243,11 +243,7 @@ RemoteDriver::connect(const Package &package, std::unique_ptr<UnitDriver> local,
   }
   driver->packageId =
       sha256Hex(driver->manifestText.data(), driver->manifestText.size());
-  for (const TensorInfo &t : package.inputs)
-    driver->values[t.value] = &t;
-  for (const UnitInfo &u : package.units)
-    for (const TensorInfo &t : u.outputs)
-      driver->values[t.value] = &t;
+  driver->index = std::make_unique<ManifestIndex>(package);
 
   std::shared_ptr<grpc::ChannelCredentials> credentials =
       grpc::InsecureChannelCredentials();
@@ -437,7 +433,7 @@ bool RemoteDriver::tryWorker(WorkerConnection &worker,
   }
   uint64_t sent = 0;
   for (const std::string &v : groupInputs(*package, order)) {
-    const TensorInfo &info = *values.at(v);
+    const TensorInfo &info = *index->values.at(v);
     size_t bytes = static_cast<size_t>(info.numElements()) *
                    static_cast<size_t>(storageBytes(info.type));
     fillTensor(*request.add_inputs(), info, arrays.at(v)->data, bytes);
@@ -451,29 +447,19 @@ bool RemoteDriver::tryWorker(WorkerConnection &worker,
     error = worker.address + ": " + status.error_message();
     return false;
   }
-  // Every result, checked before it is taken.
-  size_t expected = 0;
-  for (const UnitCall *call : calls)
-    expected += call->outputs.size();
-  if (static_cast<size_t>(reply.outputs_size()) != expected) {
-    error = worker.address + ": answered with " +
-            std::to_string(reply.outputs_size()) + " results, expected " +
-            std::to_string(expected);
+  // Every result, checked before any is taken.
+  std::string problem;
+  if (!checkRunReply(*package, order, reply, problem)) {
+    error = worker.address + ": answered wrongly: " + problem;
     return false;
   }
   int k = 0;
   uint64_t received = 0;
   for (const UnitCall *call : calls)
-    for (size_t o = 0; o < call->outputs.size(); ++o, ++k) {
-      const Tensor &result = reply.outputs(k);
-      std::string problem;
-      if (!checkTensor(result, call->unit->outputs[o], problem)) {
-        error = worker.address + ": answered wrongly: " + problem;
-        return false;
-      }
-      std::memcpy(call->outputs[o].data, result.data().data(),
-                  result.data().size());
-      received += result.data().size();
+    for (const ArrayRef &output : call->outputs) {
+      const std::string &data = reply.outputs(k++).data();
+      std::memcpy(output.data, data.data(), data.size());
+      received += data.size();
     }
   worker.count(sent, received);
   return true;

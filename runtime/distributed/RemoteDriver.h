@@ -109,7 +109,7 @@ private:
   /// manifest.json's text, shipped to workers, and its SHA-256, by which
   /// they name the package.
   std::string manifestText, packageId;
-  std::map<std::string, const TensorInfo *> values;
+  std::unique_ptr<ManifestIndex> index;
   std::unique_ptr<UnitDriver> local;
   RemoteOptions options;
   std::vector<std::unique_ptr<WorkerConnection>> workers;

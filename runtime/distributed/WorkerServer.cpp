@@ -17,7 +17,6 @@
 #include <list>
 #include <map>
 #include <mutex>
-#include <set>
 
 namespace fs = std::filesystem;
 
@@ -44,8 +43,7 @@ struct LoadedPackage {
   std::string dir; // removed with the package
   Package package;
   std::unique_ptr<HalideCpuDriver> driver;
-  std::map<std::string, size_t> unitIndex;
-  std::map<std::string, const TensorInfo *> values;
+  std::unique_ptr<ManifestIndex> index;
 
   ~LoadedPackage() {
     driver.reset();
@@ -269,14 +267,7 @@ grpc::Status WorkerService::install(const std::string &manifestText,
       HalideCpuDriver::open(dir + "/cpu/libmodel.so", error, unreadable);
   if (!loaded->driver || !loaded->driver->bind(loaded->package, error))
     return refuse(grpc::StatusCode::INVALID_ARGUMENT, "load: " + error);
-  for (const TensorInfo &t : loaded->package.inputs)
-    loaded->values[t.value] = &t;
-  for (size_t i = 0; i < loaded->package.units.size(); ++i) {
-    const UnitInfo &u = loaded->package.units[i];
-    loaded->unitIndex[u.id] = i;
-    for (const TensorInfo &t : u.outputs)
-      loaded->values[t.value] = &t;
-  }
+  loaded->index = std::make_unique<ManifestIndex>(loaded->package);
   std::lock_guard<std::mutex> guard(packagesLock);
   packages.push_front(std::move(loaded));
   while (static_cast<int>(packages.size()) > options.maxPackages)
@@ -295,39 +286,19 @@ grpc::Status WorkerService::Run(grpc::ServerContext *context,
                   "run: package " + request->package().substr(0, 64) +
                       " is not loaded here");
   const Package &package = loaded->package;
-  if (request->units().empty())
-    return refuse(grpc::StatusCode::INVALID_ARGUMENT, "run: no units given");
-
-  std::vector<size_t> order;
-  for (const std::string &id : request->units()) {
-    auto it = loaded->unitIndex.find(id);
-    if (it == loaded->unitIndex.end())
-      return refuse(grpc::StatusCode::INVALID_ARGUMENT,
-                    "run: the package has no unit '" + id.substr(0, 64) + "'");
-    if (std::find(order.begin(), order.end(), it->second) != order.end())
-      return refuse(grpc::StatusCode::INVALID_ARGUMENT,
-                    "run: unit '" + id + "' is given twice");
-    order.push_back(it->second);
-  }
-  std::vector<const TensorInfo *> needed;
-  for (const std::string &v : groupInputs(package, order))
-    needed.push_back(loaded->values.at(v));
-  if (static_cast<size_t>(request->inputs_size()) != needed.size())
-    return refuse(grpc::StatusCode::INVALID_ARGUMENT,
-                  "run: " + std::to_string(request->inputs_size()) +
-                      " input tensors, the units read " +
-                      std::to_string(needed.size()));
+  CheckedRun checked;
+  std::string problem;
+  if (!checkRunRequest(*loaded->index, *request, checked, problem))
+    return refuse(grpc::StatusCode::INVALID_ARGUMENT, "run: " + problem);
+  const std::vector<size_t> &order = checked.units;
   std::map<std::string, ArrayRef> arrays;
-  for (size_t i = 0; i < needed.size(); ++i) {
+  for (size_t i = 0; i < checked.inputs.size(); ++i) {
     const Tensor &message = request->inputs(static_cast<int>(i));
-    std::string error;
-    if (!checkTensor(message, *needed[i], error))
-      return refuse(grpc::StatusCode::INVALID_ARGUMENT, "run: " + error);
+    const TensorInfo &info = *checked.inputs[i];
     bytesIn += message.data().size();
     // Halide reads the bytes in place; the message outlives the call.
-    arrays[needed[i]->value] =
-        ArrayRef{const_cast<char *>(message.data().data()), needed[i]->type,
-                 &needed[i]->shape};
+    arrays[info.value] = ArrayRef{const_cast<char *>(message.data().data()),
+                                  info.type, &info.shape};
   }
   std::vector<AlignedBuffer> results;
   size_t resultCount = 0;

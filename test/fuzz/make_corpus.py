@@ -10,6 +10,7 @@ corpus/manifest     test/fuzz/seeds/manifest/*
 corpus/safetensors  test/fuzz/seeds/safetensors/*
 corpus/cluster      targets/cluster/presets/*.json and
                     test/passes/Inputs/clusters/*.json
+corpus/tensor-message  test/fuzz/seeds/tensor-message/*.textproto, encoded
 corpus/<reader>.dict  the libFuzzer dictionary: test/fuzz/dicts/<reader>.dict
                     plus, for ONNX, the op types of docs/SupportedOps.md
                     and, for MLIR, every op name in dialect/*.td
@@ -86,8 +87,23 @@ def main():
             glob.glob(os.path.join(src, "test/passes/Inputs/clusters/*.json"))):
         add(out, "cluster", read(path))
 
+    # Run messages, written as text and encoded here: the first byte says
+    # request (0) or reply (1), a reply's second byte which units it answers.
+    proto_dir = os.path.join(src, "runtime/distributed")
+    for path in sorted(glob.glob(
+            os.path.join(src, "test/fuzz/seeds/tensor-message/*.textproto"))):
+        name = os.path.basename(path)
+        reply = name.startswith("reply-")
+        encoded = subprocess.run(
+            ["protoc", "--encode=lcp.distributed." +
+             ("RunReply" if reply else "RunRequest"), "-I", proto_dir,
+             os.path.join(proto_dir, "worker.proto")],
+            stdin=open(path, "rb"), capture_output=True, check=True)
+        prefix = bytes([1, int(name.split("-")[1])]) if reply else b"\0"
+        add(out, "tensor-message", prefix + encoded.stdout)
+
     for reader in ("onnx", "mlir", "npy", "manifest", "safetensors",
-                   "cluster"):
+                   "cluster", "tensor-message"):
         if not os.listdir(os.path.join(out, reader)):
             sys.exit("make_corpus.py: no seeds for " + reader)
         dictionary = read(os.path.join(src, "test/fuzz/dicts", reader + ".dict"))

@@ -5,9 +5,12 @@
 // over its own worker threads. Every output must equal, bit for bit, the
 // first run's: the units are deterministic, so any difference is a race.
 // Built under ThreadSanitizer (the `tsan` preset), it is the check that the
-// executor and its thread pool are free of data races.
+// executor and its thread pool are free of data races. With --workers the
+// models run across lcp-workers, and the expected bits come from a model
+// run here; under AddressSanitizer that is the distributed soak test.
 //
 //   lcp-runtime-stress PACKAGE [--runs N] [--models M] [--threads T]
+//                              [--workers host:port,...]
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +31,7 @@ struct Options {
   long runs = 10000;
   int models = 2;
   int threads = 2;
+  const char *workers = nullptr;
 };
 
 bool parseOptions(int argc, char **argv, Options &options) {
@@ -47,6 +51,8 @@ bool parseOptions(int argc, char **argv, Options &options) {
       options.models = static_cast<int>(value);
     else if (arg == "--threads" && number(value))
       options.threads = static_cast<int>(value);
+    else if (arg == "--workers" && i + 1 < argc)
+      options.workers = argv[++i];
     else if (arg[0] != '-' && !options.package)
       options.package = argv[i];
     else
@@ -68,8 +74,14 @@ struct Worker {
   std::vector<std::vector<float>> inputs, outputs;
 };
 
-bool open(const Options &options, Worker &worker) {
-  if (lcp_model_load(options.package, &worker.model) != LCP_OK ||
+bool open(const Options &options, Worker &worker, bool distributed) {
+  lcp_distributed_options remote{};
+  remote.workers = options.workers;
+  lcp_status status =
+      distributed
+          ? lcp_model_load_distributed(options.package, &remote, &worker.model)
+          : lcp_model_load(options.package, &worker.model);
+  if (status != LCP_OK ||
       lcp_model_set_threads(worker.model, options.threads) != LCP_OK) {
     std::fprintf(stderr, "lcp-runtime-stress: error: %s\n", lcp_last_error());
     return false;
@@ -109,19 +121,21 @@ int main(int argc, char **argv) {
   Options options;
   if (!parseOptions(argc, argv, options)) {
     std::fprintf(stderr, "usage: lcp-runtime-stress PACKAGE [--runs N] "
-                         "[--models M] [--threads T]\n");
+                         "[--models M] [--threads T] [--workers LIST]\n");
     return 2;
   }
   std::vector<Worker> workers(options.models);
   for (Worker &worker : workers)
-    if (!open(options, worker))
+    if (!open(options, worker, options.workers != nullptr))
       return 1;
-  // The reference: one run before any concurrency.
-  if (!run(workers[0]))
+  // The reference: one run before any concurrency, in this process.
+  Worker local;
+  if (!open(options, local, false) || !run(local))
     return 1;
-  const std::vector<std::vector<float>> expected = workers[0].outputs;
+  const std::vector<std::vector<float>> expected = local.outputs;
+  lcp_model_free(local.model);
 
-  std::atomic<long> next{1}, mismatches{0}, failures{0};
+  std::atomic<long> next{0}, mismatches{0}, failures{0};
   std::vector<std::thread> threads;
   for (Worker &worker : workers)
     threads.emplace_back([&] {
@@ -140,11 +154,20 @@ int main(int argc, char **argv) {
     });
   for (std::thread &t : threads)
     t.join();
-  for (Worker &worker : workers)
+  lcp_distributed_stats remote{}, total{};
+  for (Worker &worker : workers) {
+    lcp_model_distributed_stats(worker.model, &remote);
+    total.calls += remote.calls;
+    total.failovers += remote.failovers;
     lcp_model_free(worker.model);
+  }
   std::printf("lcp-runtime-stress: %ld inferences on %d models x %d threads: "
               "%ld differed from the first, %ld failed\n",
               options.runs, options.models, options.threads, mismatches.load(),
               failures.load());
+  if (options.workers)
+    std::printf("lcp-runtime-stress: %llu calls to workers, %llu failovers\n",
+                static_cast<unsigned long long>(total.calls),
+                static_cast<unsigned long long>(total.failovers));
   return mismatches || failures ? 1 : 0;
 }
