@@ -97,14 +97,40 @@ class Model:
     models loaded separately run at the same time.
     """
 
-    def __init__(self, package_dir: Union[str, os.PathLike], threads: int = 1):
+    def __init__(
+        self,
+        package_dir: Union[str, os.PathLike],
+        threads: int = 1,
+        workers: Optional[Sequence[str]] = None,
+        token: Optional[str] = None,
+        tls_ca: Optional[Union[str, os.PathLike]] = None,
+        insecure: bool = False,
+        deadline_ms: int = 10000,
+    ):
         self.path = os.fspath(package_dir)
         if not os.path.isdir(self.path):
             raise PackageError(
                 f"{self.path}: not a package folder (no such directory)", "io"
             )
+        if isinstance(workers, str):
+            raise ValueError(
+                "workers must be a list of 'host:port' strings, not one string"
+            )
+        workers = list(workers or [])
+        for w in workers:
+            if not isinstance(w, str) or not w or "," in w:
+                raise ValueError(f"each worker must be a 'host:port' string, got {w!r}")
+        if not isinstance(deadline_ms, int) or isinstance(deadline_ms, bool) or deadline_ms < 1:
+            raise ValueError(f"deadline_ms must be a positive integer, got {deadline_ms!r}")
         try:
-            self._model = _runtime.Model(self.path)
+            self._model = _runtime.Model(
+                self.path,
+                workers=",".join(workers),
+                token=token or "",
+                tls_ca=os.fspath(tls_ca) if tls_ca else "",
+                insecure=bool(insecure),
+                deadline_ms=deadline_ms,
+            )
         except _runtime.RuntimeError as e:
             _raise_runtime_error(e)
         self.inputs = [TensorSpec(n, tuple(s)) for n, s in self._model.inputs]
@@ -121,6 +147,13 @@ class Model:
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise ValueError(f"threads must be a positive integer, got {count!r}")
         self._model.set_threads(count)
+
+    def worker_stats(self) -> dict:
+        """What the workers did (distributed models): a dict with
+        'workers' (per worker: address, live, joins, calls,
+        calls_since_join, failures), 'failovers', 'bytes_sent' and
+        'bytes_received'. Empty lists and zeros for a local model."""
+        return self._model.worker_stats()
 
     def run(self, *args, **kwargs):
         """Runs one inference.
@@ -183,10 +216,20 @@ def _check_input(spec: TensorSpec, value) -> np.ndarray:
     return np.ascontiguousarray(value)
 
 
-def load(package_dir: Union[str, os.PathLike], threads: int = 1) -> Model:
+def load(
+    package_dir: Union[str, os.PathLike],
+    threads: int = 1,
+    workers: Optional[Sequence[str]] = None,
+    **distributed,
+) -> Model:
     """Loads the package in `package_dir` (written by lcp-compile or
-    compile()), checking its manifest, hashes and weights."""
-    return Model(package_dir, threads=threads)
+    compile()), checking its manifest, hashes and weights.
+
+    With `workers` (["host:port", ...] of lcp-workers, or
+    "device=host:port"), the branches or placed parts run on them and the
+    rest here (docs/Distributed.md); `token`, `tls_ca`, `insecure` and
+    `deadline_ms` are as lcp-run's flags."""
+    return Model(package_dir, threads=threads, workers=workers, **distributed)
 
 
 def _lcp_compile() -> str:

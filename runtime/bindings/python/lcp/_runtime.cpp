@@ -42,11 +42,25 @@ struct Tensor {
 
 class Model {
 public:
-  explicit Model(const std::string &packageDir) {
+  /// Loads `packageDir`; with `workers` ("host:port,..."), across them.
+  Model(const std::string &packageDir, const std::string &workers,
+        const std::string &token, const std::string &tlsCa, bool insecure,
+        int deadlineMs) {
     lcp_status status;
     {
       py::gil_scoped_release release;
-      status = lcp_model_load(packageDir.c_str(), &model);
+      if (workers.empty()) {
+        status = lcp_model_load(packageDir.c_str(), &model);
+      } else {
+        lcp_distributed_options options{};
+        options.workers = workers.c_str();
+        options.token = token.empty() ? nullptr : token.c_str();
+        options.tls_ca = tlsCa.empty() ? nullptr : tlsCa.c_str();
+        options.insecure = insecure;
+        options.deadline_ms = deadlineMs;
+        status =
+            lcp_model_load_distributed(packageDir.c_str(), &options, &model);
+      }
     }
     check(status);
     for (int i = 0, e = lcp_model_num_inputs(model); i < e; ++i)
@@ -111,6 +125,32 @@ public:
     return results;
   }
 
+  /// What the workers did: one dict per worker, and the model's totals.
+  py::dict workerStats() {
+    std::lock_guard<std::mutex> guard(lock);
+    lcp_distributed_stats total;
+    check(lcp_model_distributed_stats(model, &total));
+    py::list workers;
+    for (int i = 0; i < total.workers; ++i) {
+      lcp_worker_stats w;
+      check(lcp_model_worker_stats(model, i, &w));
+      py::dict d;
+      d["address"] = std::string(w.address);
+      d["live"] = w.live != 0;
+      d["joins"] = w.joins;
+      d["calls"] = w.calls;
+      d["calls_since_join"] = w.calls_since_join;
+      d["failures"] = w.failures;
+      workers.append(d);
+    }
+    py::dict d;
+    d["workers"] = workers;
+    d["failovers"] = total.failovers;
+    d["bytes_sent"] = total.bytes_sent;
+    d["bytes_received"] = total.bytes_received;
+    return d;
+  }
+
   std::vector<Tensor> inputs, outputs;
   int threads = 1;
 
@@ -151,7 +191,12 @@ PYBIND11_MODULE(_runtime, m) {
   m.attr("STATUS_ARGUMENT") = static_cast<int>(LCP_ERROR_ARGUMENT);
   m.attr("STATUS_EXECUTION") = static_cast<int>(LCP_ERROR_EXECUTION);
   py::class_<Model>(m, "Model")
-      .def(py::init<const std::string &>(), py::arg("package_dir"))
+      .def(py::init<const std::string &, const std::string &,
+                    const std::string &, const std::string &, bool, int>(),
+           py::arg("package_dir"), py::arg("workers") = "",
+           py::arg("token") = "", py::arg("tls_ca") = "",
+           py::arg("insecure") = false, py::arg("deadline_ms") = 0)
+      .def("worker_stats", &Model::workerStats)
       .def_property_readonly(
           "inputs", [](const Model &model) { return toList(model.inputs); })
       .def_property_readonly(
