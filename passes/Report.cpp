@@ -41,8 +41,9 @@ struct PlacementReport {
     int64_t memoryBytes = 0, memoryLimit = 0;
   };
   std::vector<DeviceRow> devices;
-  SimResult viaCoordinator; // as lcp's runtime sends
+  SimResult viaCoordinator; // devices keep values, relayed by the coordinator
   SimResult direct;         // the least any runtime must send
+  SimResult calls;          // as lcp's runtime runs it
 };
 
 struct FunctionReport {
@@ -117,6 +118,7 @@ reportPlacement(const UnitGraph &graph, ArrayRef<UnitReport> units) {
   }
   report.viaCoordinator = simulate(sim, *cluster, Routing::Coordinator);
   report.direct = simulate(sim, *cluster, Routing::Direct);
+  report.calls = simulate(sim, *cluster, Routing::Calls);
   return std::optional<PlacementReport>(std::move(report));
 }
 
@@ -187,6 +189,13 @@ void printText(llvm::raw_ostream &os, const FunctionReport &report) {
                       "coordinator; {2} B sent directly ({3:f3} ms alone)\n",
                       r.bytesOnWire, r.transfers, p.direct.bytesOnWire,
                       p.direct.latencySeconds * 1e3);
+  os << llvm::formatv(
+      "  as lcp's runtime runs it (a call per device and "
+      "run): {0:f3} ms alone, {1:f1} inferences/s in flight, "
+      "{2} B in {3} messages\n",
+      p.calls.latencySeconds * 1e3,
+      p.calls.secondsPerInference > 0 ? 1 / p.calls.secondsPerInference : 0.0,
+      p.calls.bytesOnWire, p.calls.transfers);
 }
 
 llvm::json::Value toJson(const FunctionReport &report) {
@@ -240,7 +249,8 @@ llvm::json::Value toJson(const FunctionReport &report) {
                            {"strategy", p.strategy},
                            {"devices", std::move(devices)},
                            {"via_coordinator", estimate(p.viaCoordinator)},
-                           {"direct", estimate(p.direct)}};
+                           {"direct", estimate(p.direct)},
+                           {"runtime", estimate(p.calls)}};
   }
   return result;
 }

@@ -163,6 +163,11 @@ lcp_status lcp_model_load_distributed(const char *packageDir,
                 "lcp_model_load_distributed: negative deadline");
   if (options->deadline_ms > 0)
     remote.deadlineMs = options->deadline_ms;
+  if (!(options->emulated_latency_ms >= 0 &&
+        options->emulated_latency_ms <= 10000))
+    return fail(LCP_ERROR_ARGUMENT, "lcp_model_load_distributed: emulated "
+                                    "latency must be from 0 to 10000 ms");
+  remote.emulatedLatencyMs = options->emulated_latency_ms;
   auto model = std::make_unique<lcp_model>();
   if (lcp_status s = readPackage(packageDir, *model); s != LCP_OK)
     return s;

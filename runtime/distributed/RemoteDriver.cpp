@@ -439,10 +439,17 @@ bool RemoteDriver::tryWorker(WorkerConnection &worker,
     fillTensor(*request.add_inputs(), info, arrays.at(v)->data, bytes);
     sent += bytes;
   }
+  auto emulateLatency = [&] {
+    if (options.emulatedLatencyMs > 0)
+      std::this_thread::sleep_for(
+          std::chrono::duration<double, std::milli>(options.emulatedLatencyMs));
+  };
+  emulateLatency();
   grpc::ClientContext context;
   worker.prepare(context, options.deadlineMs, options.token);
   RunReply reply;
   grpc::Status status = worker.stub->Run(&context, request, &reply);
+  emulateLatency();
   if (!status.ok()) {
     error = worker.address + ": " + status.error_message();
     return false;

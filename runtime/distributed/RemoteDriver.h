@@ -54,6 +54,10 @@ struct RemoteOptions {
   /// The deadline of connecting, Health and Load.
   int connectMs = 5000;
   int64_t maxMessageBytes = kDefaultMaxMessageBytes;
+  /// Emulation only (bench/distributed): added before each request and
+  /// after each reply, the one-way latency of a link that the machine
+  /// cannot shape itself (the paper's WiFi: 8.8 ms).
+  double emulatedLatencyMs = 0;
 };
 
 /// What each worker has done, for `lcp-run --stats` and the benchmark.

@@ -108,6 +108,10 @@ typedef struct lcp_distributed_options {
   /* Deadline of one call to a worker in milliseconds (0: 10000); a worker
    * that misses it is routed around. */
   int deadline_ms;
+  /* Emulation only: milliseconds added before each request to a worker and
+   * after each reply, for a link latency the machine cannot shape
+   * (bench/distributed). 0 for real links. */
+  double emulated_latency_ms;
 } lcp_distributed_options;
 
 /* As lcp_model_load, and connects to the workers of `options`. A worker

@@ -61,6 +61,105 @@ public:
     double end = 0;
     for (const std::string &output : outputs)
       end = std::max(end, fetch(output, cluster.coordinator));
+    return finishAt(end);
+  }
+
+  /// lcp's runtime: the units of each run (consecutive units that read none
+  /// of each other's results, as runtime/executor plans them) go to their
+  /// devices in one call per device; a call's request carries every value
+  /// its units read from outside the group, from the coordinator, and its
+  /// reply every result back; the next run starts when the last reply is
+  /// in. Units on the coordinator run there, one at a time.
+  SimResult runCalls(const SimGraph &graph) {
+    std::map<std::string, int64_t> bytesOf;
+    for (const SimValue &v : graph.inputs)
+      bytesOf[v.name] = v.bytes;
+    size_t coordinator = cluster.coordinator;
+    double now = 0;
+    const std::vector<SimUnit> &units = graph.units;
+    for (size_t begin = 0; begin < units.size();) {
+      size_t end = begin + 1;
+      while (end < units.size() && readsNoneOf(units, end, begin, end))
+        ++end;
+      // The run's calls: one per device, its units in order.
+      struct Call {
+        size_t device;
+        int64_t in = 0, out = 0;
+        double seconds = 0;
+      };
+      std::vector<Call> calls;
+      double runEnd = now, coordinatorFree = now;
+      for (size_t i = begin; i < end; ++i) {
+        const SimUnit &u = units[i];
+        if (u.device == coordinator) {
+          coordinatorFree += u.seconds;
+          result.devices[coordinator].computeSeconds += u.seconds;
+          runEnd = std::max(runEnd, coordinatorFree);
+          continue;
+        }
+        auto call =
+            std::find_if(calls.begin(), calls.end(),
+                         [&](const Call &c) { return c.device == u.device; });
+        if (call == calls.end())
+          call = calls.insert(calls.end(), Call{u.device});
+        call->seconds += u.seconds;
+        for (const SimValue &o : u.outputs)
+          call->out += o.bytes;
+      }
+      deviceFree[coordinator] =
+          std::max(deviceFree[coordinator], coordinatorFree);
+      for (Call &call : calls) {
+        std::vector<std::string> defined, read;
+        for (size_t i = begin; i < end; ++i) {
+          const SimUnit &u = units[i];
+          if (u.device != call.device)
+            continue;
+          for (const std::string &v : u.inputs)
+            if (std::find(defined.begin(), defined.end(), v) == defined.end() &&
+                std::find(read.begin(), read.end(), v) == read.end()) {
+              read.push_back(v);
+              call.in += bytesOf.at(v);
+            }
+          for (const SimValue &o : u.outputs)
+            defined.push_back(o.name);
+        }
+      }
+      // Every request goes out at the run's start, then each device
+      // computes and replies.
+      std::vector<double> arrived;
+      for (const Call &call : calls)
+        arrived.push_back(
+            transferBytes(call.in, coordinator, call.device, now));
+      for (size_t k = 0; k < calls.size(); ++k) {
+        const Call &call = calls[k];
+        double start = std::max(arrived[k], deviceFree[call.device]);
+        deviceFree[call.device] = start + call.seconds;
+        result.devices[call.device].computeSeconds += call.seconds;
+        runEnd =
+            std::max(runEnd, transferBytes(call.out, call.device, coordinator,
+                                           start + call.seconds));
+      }
+      for (size_t i = begin; i < end; ++i)
+        for (const SimValue &o : units[i].outputs)
+          bytesOf[o.name] = o.bytes;
+      now = runEnd;
+      begin = end;
+    }
+    return finishAt(now);
+  }
+
+private:
+  static bool readsNoneOf(const std::vector<SimUnit> &units, size_t unit,
+                          size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k)
+      for (const SimValue &o : units[k].outputs)
+        if (std::find(units[unit].inputs.begin(), units[unit].inputs.end(),
+                      o.name) != units[unit].inputs.end())
+          return false;
+    return true;
+  }
+
+  SimResult finishAt(double end) {
     result.latencySeconds = end;
     // The busiest resource sets the pace of a pipeline of inferences.
     auto consider = [&](double seconds, std::string what) {
@@ -83,13 +182,16 @@ public:
     return result;
   }
 
-private:
   /// Sends `value` from `from` to `to`, ready at `ready`; returns when it
   /// has arrived.
   double transfer(const std::string &value, size_t from, size_t to,
                   double ready) {
+    return transferBytes(sizes.at(value), from, to, ready);
+  }
+
+  /// One message of `bytes` from `from` to `to`.
+  double transferBytes(int64_t bytes, size_t from, size_t to, double ready) {
     const ClusterDevice &a = cluster.devices[from], &b = cluster.devices[to];
-    int64_t bytes = sizes.at(value);
     double bandwidth = std::min(a.linkBitsPerSecond(), b.linkBitsPerSecond());
     double wire = static_cast<double>(bytes) * 8 / bandwidth;
     double latency = std::max(a.linkLatencySeconds(), b.linkLatencySeconds());
@@ -126,6 +228,8 @@ private:
 SimResult lcp::simulate(const SimGraph &graph, const Cluster &cluster,
                         Routing routing) {
   Simulation sim(cluster, routing);
+  if (routing == Routing::Calls)
+    return sim.runCalls(graph);
   for (const SimValue &input : graph.inputs)
     sim.place(input.name, input.bytes, cluster.coordinator, 0.0);
   for (const SimUnit &unit : graph.units)

@@ -17,11 +17,16 @@
 //  - a transfer takes the link's latency plus bytes / bandwidth; on a
 //    shared medium transfers take turns on the one channel, on a switched
 //    one each device has its own up and down link (full duplex);
-//  - with Routing::Coordinator (what lcp's runtime does) a value goes
-//    between two workers through the coordinator: two transfers;
-//    Routing::Direct sends it straight, the least any runtime must send
-//    (the model's inputs once to each device that reads them, and each
-//    result once to each other device that reads it);
+//  - with Routing::Coordinator a value goes between two workers through
+//    the coordinator: two transfers; Routing::Direct sends it straight,
+//    the least any runtime must send (the model's inputs once to each
+//    device that reads them, and each result once to each other device
+//    that reads it). Both let devices keep what they made and send a
+//    value as soon as it is made;
+//  - Routing::Calls is what lcp's runtime does (runtime/distributed): one
+//    call per device and run of units, its request carrying every value
+//    the group reads from outside, from the coordinator, its reply every
+//    result; the next run starts when the last reply is in;
 //  - with many inferences in flight, the time per inference is that of the
 //    busiest resource (a device's compute, the medium, or a link).
 //
@@ -60,7 +65,7 @@ struct SimGraph {
   std::vector<SimUnit> units;
 };
 
-enum class Routing { Coordinator, Direct };
+enum class Routing { Coordinator, Direct, Calls };
 
 struct DeviceUse {
   double computeSeconds = 0;

@@ -133,4 +133,37 @@ TEST(ClusterSimulator, ValuesCrossOncePerDevice) {
   EXPECT_EQ(r.transfers, 2);
 }
 
+TEST(ClusterSimulator, CallsAsTheRuntimeMakesThem) {
+  // a and b are one run: both requests go out first (0-100, 100-200 us),
+  // then the replies (200-250, 250-300); the merge runs at 300.
+  SimResult fan = simulate(fanOut(), threeDevices("shared"), Routing::Calls);
+  EXPECT_NEAR(fan.latencySeconds, 300e-6, 1e-12);
+  EXPECT_EQ(fan.bytesOnWire, 300);
+  EXPECT_EQ(fan.transfers, 4);
+
+  // One layer's parts on the coordinator and w0, then the next layer's:
+  // w0's second call carries both halves back to it (20 bytes at
+  // 120-140 us), where a runtime that kept values would send one half as
+  // soon as it was made.
+  SimGraph g;
+  g.inputs = {{"input:0", 100}};
+  g.units = {{"p0", 2, 10e-6, {"input:0"}, {{"p0:0", 10}}},
+             {"p1", 0, 10e-6, {"input:0"}, {{"p1:0", 10}}},
+             {"q0", 2, 10e-6, {"p0:0", "p1:0"}, {{"q0:0", 10}}},
+             {"q1", 0, 10e-6, {"p0:0", "p1:0"}, {{"q1:0", 10}}},
+             {"g", 2, 0, {"q0:0", "q1:0"}, {{"g:0", 20}}}};
+  g.outputs = {"g:0"};
+  Cluster c = threeDevices("shared");
+  SimResult calls = simulate(g, c, Routing::Calls);
+  EXPECT_NEAR(calls.latencySeconds, 160e-6, 1e-12);
+  EXPECT_EQ(calls.bytesOnWire, 140);
+  EXPECT_EQ(calls.transfers, 4);
+  // Keeping values: p1:0 goes to the coordinator at 110-120 (q0 at
+  // 120-130), p0:0 to w0 at 120-130 (the medium takes transfers in the
+  // order units ask; q1 at 130-140), q1:0 back at 140-150.
+  SimResult kept = simulate(g, c, Routing::Coordinator);
+  EXPECT_NEAR(kept.latencySeconds, 150e-6, 1e-12);
+  EXPECT_EQ(kept.bytesOnWire, 130);
+}
+
 } // namespace

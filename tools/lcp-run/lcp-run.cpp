@@ -83,6 +83,11 @@ static cl::opt<int> deadlineMs(
     cl::desc("Deadline of one call to a worker; a worker that misses it is "
              "routed around (default 10000)"),
     cl::init(10000), cl::cat(runCategory));
+static cl::opt<double> emulatedLatencyMs(
+    "emulated-latency-ms",
+    cl::desc("Emulation only: add this one-way latency before each request "
+             "to a worker and after each reply (bench/distributed)"),
+    cl::init(0), cl::cat(runCategory));
 static cl::opt<int> inFlight(
     "in-flight",
     cl::desc("Inferences in flight at once over the samples (a package; "
@@ -176,6 +181,7 @@ public:
       options.tls_ca = tlsCa.empty() ? nullptr : tlsCa.c_str();
       options.insecure = insecure;
       options.deadline_ms = deadlineMs;
+      options.emulated_latency_ms = emulatedLatencyMs;
       status = lcp_model_load_distributed(dir.c_str(), &options, &model);
     }
     if (status != LCP_OK || lcp_model_set_threads(model, threads) != LCP_OK ||
