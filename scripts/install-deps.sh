@@ -14,7 +14,7 @@ packages=(
   libhalide14-0-dev nlohmann-json3-dev
   g++-arm-linux-gnueabihf qemu-user file dataset-fashion-mnist
   clang-19 libclang-rt-19-dev valgrind
-  libgrpc++-dev protobuf-compiler-grpc iproute2
+  libgrpc++-dev protobuf-compiler-grpc iproute2 openssl
 )
 
 if [ "${1:-}" = "--with-torch" ]; then
