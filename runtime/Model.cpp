@@ -79,9 +79,12 @@ lcp_status finishLoad(std::unique_ptr<lcp_model> model, lcp_model **out) {
   return LCP_OK;
 }
 
-/// The package's own code: cpu/libmodel.so, listed in the manifest.
-lcp_status openPackageCode(const char *packageDir, lcp_model &model,
-                           std::unique_ptr<lcp::HalideCpuDriver> &driver) {
+/// Reads the package in `packageDir` into `model` and opens its own code,
+/// cpu/libmodel.so, listed in the manifest.
+lcp_status openPackage(const char *packageDir, lcp_model &model,
+                       std::unique_ptr<lcp::HalideCpuDriver> &driver) {
+  if (lcp_status s = readPackage(packageDir, model); s != LCP_OK)
+    return s;
   std::string path = std::string(packageDir) + "/cpu/libmodel.so";
   if (!model.package.checksums.count("cpu/libmodel.so"))
     return fail(LCP_ERROR_FORMAT, path + ": not listed in the manifest (is "
@@ -134,10 +137,8 @@ lcp_status lcp_model_load(const char *packageDir, lcp_model **out) {
   if (!packageDir || !out)
     return fail(LCP_ERROR_ARGUMENT, "lcp_model_load: null argument");
   auto model = std::make_unique<lcp_model>();
-  if (lcp_status s = readPackage(packageDir, *model); s != LCP_OK)
-    return s;
   std::unique_ptr<lcp::HalideCpuDriver> code;
-  if (lcp_status s = openPackageCode(packageDir, *model, code); s != LCP_OK)
+  if (lcp_status s = openPackage(packageDir, *model, code); s != LCP_OK)
     return s;
   model->driver = std::move(code);
   return finishLoad(std::move(model), out);
@@ -169,16 +170,12 @@ lcp_status lcp_model_load_distributed(const char *packageDir,
                                     "latency must be from 0 to 10000 ms");
   remote.emulatedLatencyMs = options->emulated_latency_ms;
   auto model = std::make_unique<lcp_model>();
-  if (lcp_status s = readPackage(packageDir, *model); s != LCP_OK)
-    return s;
   std::unique_ptr<lcp::HalideCpuDriver> code;
-  if (lcp_status s = openPackageCode(packageDir, *model, code); s != LCP_OK)
+  if (lcp_status s = openPackage(packageDir, *model, code); s != LCP_OK)
     return s;
-  // The local code is bound first: the remote driver runs through it what
-  // no worker takes.
+  // finishLoad binds the remote driver, which binds the local code that
+  // runs what no worker takes.
   std::string error;
-  if (!code->bind(model->package, error))
-    return fail(LCP_ERROR_FORMAT, error);
   auto driver = lcp::distributed::RemoteDriver::connect(
       model->package, std::move(code), remote, error);
   if (!driver)

@@ -90,6 +90,12 @@ bool isCpuFeature(const std::string &name) {
 
 } // namespace
 
+const std::vector<std::string> &shippedFiles() {
+  static const std::vector<std::string> files = {"weights.safetensors",
+                                                 "cpu/libmodel.so"};
+  return files;
+}
+
 bool isLoopback(const std::string &address) {
   std::string host = hostOf(address);
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;

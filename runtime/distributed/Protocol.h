@@ -31,6 +31,10 @@ constexpr int64_t kDefaultMaxMessageBytes = int64_t(64) << 20;
 constexpr int64_t kDefaultMaxPackageBytes = int64_t(1) << 30;
 constexpr int64_t kLoadChunkBytes = int64_t(1) << 20;
 
+/// The files a worker receives of a package, in the order they are sent:
+/// the weights and the code for its CPU, never the sources.
+const std::vector<std::string> &shippedFiles();
+
 /// Whether `address` ("host:port") names this machine only (127.0.0.0/8,
 /// ::1, localhost), where a worker may run without TLS and token.
 bool isLoopback(const std::string &address);

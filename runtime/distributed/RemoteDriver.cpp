@@ -24,9 +24,6 @@ constexpr int kMaxBackoffMs = 5000;
 /// A Health call's deadline when probing a worker that is down.
 constexpr int kProbeMs = 1000;
 
-/// The files a worker receives (WorkerServer takes these and no others).
-const char *const kShippedFiles[] = {"weights.safetensors", "cpu/libmodel.so"};
-
 bool transient(const grpc::Status &status) {
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
@@ -150,7 +147,7 @@ bool join(WorkerConnection &worker, const Shipment &shipment, int healthMs,
   // Ship it: the manifest, then each file in pieces. A slow link gets a
   // second per megabyte beyond the connect deadline.
   int64_t bytes = 0;
-  for (const char *path : kShippedFiles) {
+  for (const std::string &path : shippedFiles()) {
     std::ifstream in(shipment.package.dir + "/" + path,
                      std::ios::binary | std::ios::ate);
     bytes += in ? static_cast<int64_t>(in.tellg()) : 0;
@@ -165,7 +162,7 @@ bool join(WorkerConnection &worker, const Shipment &shipment, int healthMs,
   first.set_manifest(shipment.manifestText);
   bool writing = writer->Write(first);
   std::vector<char> piece(kLoadChunkBytes);
-  for (const char *path : kShippedFiles) {
+  for (const std::string &path : shippedFiles()) {
     std::ifstream in(shipment.package.dir + "/" + path, std::ios::binary);
     if (!in) {
       refused = true;

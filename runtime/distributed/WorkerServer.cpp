@@ -32,11 +32,6 @@ bool readTextFile(const std::string &path, std::string &text) {
 
 namespace {
 
-/// The files a worker needs of a package: the weights and the code for
-/// its CPU, never the sources or the static library.
-const std::vector<std::string> kShippedFiles = {"weights.safetensors",
-                                                "cpu/libmodel.so"};
-
 /// A package shipped to this worker, loaded and bound.
 struct LoadedPackage {
   std::string id;  // the manifest's SHA-256
@@ -185,7 +180,7 @@ grpc::Status WorkerService::Load(grpc::ServerContext *context,
   if (!canRunTarget(target->second, hostArch(), hostFeatures(), problem))
     return refuse(grpc::StatusCode::FAILED_PRECONDITION,
                   "load: this worker cannot run the package: " + problem);
-  for (const std::string &path : kShippedFiles)
+  for (const std::string &path : shippedFiles())
     if (!manifest.checksums.count(path))
       return refuse(grpc::StatusCode::INVALID_ARGUMENT,
                     "load: manifest.json lists no " + path);
@@ -207,8 +202,8 @@ grpc::Status WorkerService::Load(grpc::ServerContext *context,
   while (reader->Read(&chunk)) {
     const std::string &path = chunk.path();
     if (!isSafeShippedPath(path) ||
-        std::find(kShippedFiles.begin(), kShippedFiles.end(), path) ==
-            kShippedFiles.end())
+        std::find(shippedFiles().begin(), shippedFiles().end(), path) ==
+            shippedFiles().end())
       return cleanup(grpc::StatusCode::INVALID_ARGUMENT,
                      "load: refused file '" + path.substr(0, 64) +
                          "' (a worker takes only weights.safetensors and "
@@ -235,7 +230,7 @@ grpc::Status WorkerService::Load(grpc::ServerContext *context,
   }
   for (auto &[path, out] : files)
     out.close();
-  for (const std::string &path : kShippedFiles)
+  for (const std::string &path : shippedFiles())
     if (!received.count(path))
       return cleanup(grpc::StatusCode::INVALID_ARGUMENT,
                      "load: " + path + " was not sent");
@@ -260,7 +255,7 @@ grpc::Status WorkerService::install(const std::string &manifestText,
   loaded->dir = dir;
   std::string error;
   // Checks the shipped files' sizes and SHA-256 against the manifest.
-  if (!loadPackage(dir, loaded->package, error, &kShippedFiles))
+  if (!loadPackage(dir, loaded->package, error, &shippedFiles()))
     return refuse(grpc::StatusCode::INVALID_ARGUMENT, "load: " + error);
   bool unreadable = false;
   loaded->driver =
