@@ -54,10 +54,16 @@ export ASAN_OPTIONS="malloc_context_size=3${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 run_one() {
   local r=$1 seconds=$2 runs=$3 build=$4 work=$5 corpus=$6
   mkdir -p "$work/$r"
+  # A reader whose fuzzing never found anything has no regressions yet
+  # (libFuzzer refuses a corpus folder that does not exist).
+  local regressions=()
+  if [ -d "test/fuzz/regressions/$r" ]; then
+    regressions=("test/fuzz/regressions/$r")
+  fi
   # A hang is an input that takes over 10 s; 2 GiB of memory is a finding,
   # and so is one allocation over 512 MB (libFuzzer names the input that
   # made it, where a peak of the process's memory would not).
-  "$build/bin/lcp-fuzz-$r" "$work/$r" "$corpus/$r" "test/fuzz/regressions/$r" \
+  "$build/bin/lcp-fuzz-$r" "$work/$r" "$corpus/$r" "${regressions[@]}" \
     -dict="$corpus/$r.dict" -max_total_time="$seconds" -runs="$runs" \
     -max_len=65536 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
     -print_final_stats=1 \

@@ -238,6 +238,10 @@ llvm::Expected<Cluster> lcp::parseCluster(llvm::StringRef text,
     bool numbered = d.has("count");
     for (int64_t k = 0; k < static_cast<int64_t>(count); ++k) {
       device.name = numbered ? name + std::to_string(k) : name;
+      // The number can take a name of 64 characters over the limit.
+      if (!isWord(device.name))
+        return fail(path + ".name: \"" + device.name +
+                    "\" (with its number) is longer than 64 characters");
       if (!names.insert(device.name).second)
         return fail(path + ": a second device named \"" + device.name + "\"");
       if (static_cast<int64_t>(cluster.devices.size()) == kMaxDevices)
