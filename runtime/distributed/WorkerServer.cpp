@@ -32,6 +32,15 @@ bool readTextFile(const std::string &path, std::string &text) {
 
 namespace {
 
+/// The shipped files, as a refusal names them: "a, b and c".
+std::string shippedList() {
+  const std::vector<std::string> &files = shippedFiles();
+  std::string list;
+  for (size_t i = 0; i < files.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == files.size() ? " and " : ", ") + files[i];
+  return list;
+}
+
 /// A package shipped to this worker, loaded and bound.
 struct LoadedPackage {
   std::string id;  // the manifest's SHA-256
@@ -206,8 +215,7 @@ grpc::Status WorkerService::Load(grpc::ServerContext *context,
             shippedFiles().end())
       return cleanup(grpc::StatusCode::INVALID_ARGUMENT,
                      "load: refused file '" + path.substr(0, 64) +
-                         "' (a worker takes only weights.safetensors and "
-                         "cpu/libmodel.so)");
+                         "' (a worker takes only " + shippedList() + ")");
     if (chunk.offset() != received[path])
       return cleanup(grpc::StatusCode::INVALID_ARGUMENT,
                      "load: " + path + ": chunk at offset " +
